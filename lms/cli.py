@@ -1,0 +1,140 @@
+"""`flask --app app lms …`: set-up, accounts and content commands. None of them prompts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_babel import force_locale
+
+from lms import db
+from lms.migrate import upgrade_to_head
+from lms.regions.services import load_regions
+from lms.users import imports, services
+from lms.users.models import Role, User
+from lms.users.services import UserError
+
+lms_cli = click.Group("lms", help="FDS Academy administration commands.")
+
+DEMO_PASSWORD = "demo-fds-2026"
+DEMO_ACCOUNTS = [
+    # email, name, role, regions
+    ("admin@demo.fds.id", "Admin Kemensos", Role.ADMIN, []),
+    ("pelatih@demo.fds.id", "Dra. Sri Wahyuni (pelatih)", Role.TRAINER, ["33", "34"]),
+    ("korwil@demo.fds.id", "Bambang Susilo (Korwil Jawa Tengah)", Role.COORDINATOR, ["33"]),
+    ("pendamping@demo.fds.id", "Siti Aminah (pendamping)", Role.PENDAMPING, ["3374"]),
+]
+
+
+@lms_cli.command("init")
+def init_command() -> None:
+    """Migrate the database to the newest schema and load regions (safe to run again)."""
+    upgrade_to_head(current_app)
+    with db.transaction() as session:
+        written = load_regions(session)
+    click.echo(f"Database ready ({db.engine().dialect.name}); regions written: {written}.")
+    _load_content_if_available()
+
+
+def _load_content_if_available() -> None:
+    """Run `load-content` when the content feature is installed (it is in this app)."""
+    try:
+        from lms.content.loader import load_content_command_body
+    except ImportError:
+        return
+    load_content_command_body()
+
+
+@lms_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--region", "regions", multiple=True, help="Region code; repeat for several.")
+@click.option("--kecamatan", default=None, help="Kecamatan code (facilitators, optional).")
+@click.option("--password", default=None, help="Without it an activation link is printed.")
+def create_user_command(email: str, name: str, role: str, regions: tuple[str, ...],
+                        kecamatan: str | None, password: str | None) -> None:
+    """Create one account."""
+    with force_locale("en"):
+        try:
+            with db.transaction() as session:
+                user = services.create_user(session, email=email, name=name, role=role,
+                                            region_codes=regions, kecamatan_code=kecamatan,
+                                            password=password)
+                link = None if password else services.activation_link(services.issue_activation(session, user))
+        except UserError as error:
+            raise click.ClickException(error.message) from None
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+    if link:
+        click.echo(f"Activation link: {link}")
+
+
+@lms_cli.command("import-users")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_users_command(csv_file: Path) -> None:
+    """Import recruits from a CSV (name,email,phone,region_code,recruitment_year[,kecamatan_code]).
+
+    On any problem prints `line N: problem` per bad row (the header is line 1), writes nothing
+    and exits 1.
+    """
+    session = db.session()
+    with force_locale("en"):
+        try:
+            importer = _system_user(session)
+            with csv_file.open(encoding="utf-8-sig", newline="") as handle:
+                user_import = imports.stage_import(session, handle, csv_file.name, importer.id)
+            if user_import.error_count:
+                for line in imports.problem_lines(imports.row_problems(user_import, session)):
+                    click.echo(line, err=True)
+                session.rollback()
+                click.echo(f"{user_import.error_count} row(s) with problems; nothing was imported.", err=True)
+                sys.exit(1)
+            created = imports.confirm_import(session, user_import, current_app.config["LMS_ACTIVATION_DAYS"])
+            session.commit()
+        except imports.ImportNotAllowed as error:
+            session.rollback()
+            click.echo(str(error), err=True)
+            sys.exit(1)
+        except BaseException:
+            session.rollback()
+            raise
+    click.echo(f"Imported {created} recruit(s). Activation links:")
+    for name, email, token in imports.activation_links_for_import(session, user_import):
+        click.echo(f"{email}\t{name}\t{services.activation_link(token)}")
+
+
+def _system_user(session: db.Session) -> User:  # type: ignore[name-defined]
+    """Imports record who ran them; from the command line that is the first admin, or a
+    built-in system account created on first use."""
+    import sqlalchemy as sa
+
+    admin = session.scalar(sa.select(User).where(User.role == Role.ADMIN.value).order_by(User.id).limit(1))
+    if admin is not None:
+        return admin
+    return services.create_user(session, email="system@fds-academy.invalid", name="System", role="admin")
+
+
+@lms_cli.command("demo")
+def demo_command() -> None:
+    """Create one demo account per role in a real region and print their logins."""
+    with db.transaction() as session:
+        for email, name, role, regions in DEMO_ACCOUNTS:
+            user = services.find_by_email(session, email)
+            if user is None:
+                services.create_user(session, email=email, name=name, role=role.value,
+                                     region_codes=regions, password=DEMO_PASSWORD,
+                                     recruitment_year=2026 if role == Role.PENDAMPING else None)
+            else:
+                user.password_hash = services.hash_password(DEMO_PASSWORD)
+                user.is_active = True
+                user.must_change_password = False
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for email, _name, role, regions in DEMO_ACCOUNTS:
+        where = ", ".join(regions) or "all regions"
+        click.echo(f"  {role.value:<12} {email:<26} {where}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(lms_cli)
