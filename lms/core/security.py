@@ -62,16 +62,18 @@ class StaticFiles:
 
     def serve(self, filename: str) -> Response:
         stem, _dot, ext = filename.rpartition(".")
-        base, _, digest = stem.rpartition(".")
+        base, _sep, digest = stem.rpartition(".")
         original = f"{base}.{ext}" if base else filename
-        if not base or not (self.folder / original).is_file() or self.digest(original) != digest:
-            # Unhashed or stale name: still served, but not cached for long.
-            if not (self.folder / filename).is_file():
-                abort(404)
-            return send_from_directory(self.folder, filename, max_age=300)
-        response = send_from_directory(self.folder, original, max_age=ONE_YEAR)
-        response.cache_control.immutable = True
-        return response
+        if base and (self.folder / original).is_file():
+            if self.digest(original) == digest:
+                response = send_from_directory(self.folder, original, max_age=ONE_YEAR)
+                response.cache_control.immutable = True
+                return response
+            # A page cached before a deploy asks for the old hash: serve today's file briefly.
+            return send_from_directory(self.folder, original, max_age=300)
+        if not (self.folder / filename).is_file():
+            abort(404)
+        return send_from_directory(self.folder, filename, max_age=300)
 
 
 def init_static(app: Flask, folder: Path) -> None:
