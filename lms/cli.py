@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms import db
@@ -16,7 +17,7 @@ from lms.users import imports, services
 from lms.users.models import Role, User
 from lms.users.services import UserError
 
-lms_cli = click.Group("lms", help="FDS Academy administration commands.")
+lms_cli = AppGroup("lms", help="FDS Academy administration commands.")
 
 DEMO_PASSWORD = "demo-fds-2026"
 DEMO_ACCOUNTS = [
@@ -82,9 +83,8 @@ def import_users_command(csv_file: Path) -> None:
     session = db.session()
     with force_locale("en"):
         try:
-            importer = _system_user(session)
             with csv_file.open(encoding="utf-8-sig", newline="") as handle:
-                user_import = imports.stage_import(session, handle, csv_file.name, importer.id)
+                user_import = imports.stage_import(session, handle, csv_file.name, created_by_id=None)
             if user_import.error_count:
                 for line in imports.problem_lines(imports.row_problems(user_import, session)):
                     click.echo(line, err=True)
@@ -103,17 +103,6 @@ def import_users_command(csv_file: Path) -> None:
     click.echo(f"Imported {created} recruit(s). Activation links:")
     for name, email, token in imports.activation_links_for_import(session, user_import):
         click.echo(f"{email}\t{name}\t{services.activation_link(token)}")
-
-
-def _system_user(session: db.Session) -> User:  # type: ignore[name-defined]
-    """Imports record who ran them; from the command line that is the first admin, or a
-    built-in system account created on first use."""
-    import sqlalchemy as sa
-
-    admin = session.scalar(sa.select(User).where(User.role == Role.ADMIN.value).order_by(User.id).limit(1))
-    if admin is not None:
-        return admin
-    return services.create_user(session, email="system@fds-academy.invalid", name="System", role="admin")
 
 
 @lms_cli.command("demo")

@@ -39,4 +39,4 @@ def user_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
         sa.select(User.role, sa.func.count()).where(User.is_active.is_(True)).group_by(User.role)
     )
-    return dict(rows.tuples())
+    return dict(rows.all())

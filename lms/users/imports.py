@@ -70,8 +70,8 @@ def describe(problem: dict[str, Any]) -> str:
 
 
 def _region_levels(session: Session) -> dict[str, int]:
-    rows = session.execute(sa.select(Region.code, Region.level).where(Region.level >= KABUPATEN))
-    return dict(rows.tuples())
+    rows = session.execute(sa.select(Region.code, Region.level))
+    return dict(rows.all())
 
 
 def _check_row(row: dict[str, str], regions: dict[str, int]) -> tuple[list[Problem], str | None]:
@@ -123,7 +123,7 @@ def _read_rows(stream: IO[str]) -> tuple[list[str] | None, Iterator[tuple[int, d
     return header, rows()
 
 
-def stage_import(session: Session, stream: IO[str], filename: str, created_by_id: int) -> UserImport:
+def stage_import(session: Session, stream: IO[str], filename: str, created_by_id: int | None) -> UserImport:
     """Read and check a recruitment CSV, store its rows and their problems; returns the import."""
     user_import = UserImport(filename=filename[:255], created_by_id=created_by_id)
     session.add(user_import)

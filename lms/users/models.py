@@ -145,7 +145,8 @@ class UserImport(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(sa.String(255))
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # None for imports run with `lms import-users` on the server.
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(sa.String(16), default="preview")  # preview|confirmed|discarded
     row_count: Mapped[int] = mapped_column(default=0)
@@ -153,7 +154,7 @@ class UserImport(Base):
     file_error: Mapped[str | None] = mapped_column(sa.Text, default=None)  # JSON problem list
     confirmed_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
 class UserImportRow(Base):

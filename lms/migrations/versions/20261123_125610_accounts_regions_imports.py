@@ -72,7 +72,7 @@ def upgrade() -> None:
     op.create_table('user_imports',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('row_count', sa.Integer(), nullable=False),
