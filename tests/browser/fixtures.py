@@ -91,11 +91,15 @@ class CheckedPage:
         self.problems: list[str] = []
         self.checked_urls: list[str] = []
         self._axe = Axe()
+        self._expected_error_status: int | None = None
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self._on_response)
 
     def _on_console(self, message: Any) -> None:
+        expected = self._expected_error_status
+        if expected and f"status of {expected}" in message.text:
+            return  # the page under test is meant to answer with this error status
         if message.type == "error" or "Content Security Policy" in message.text:
             self.problems.append(f"console {message.type}: {message.text}")
 
@@ -103,9 +107,12 @@ class CheckedPage:
         if response.status >= 500:
             self.problems.append(f"HTTP {response.status} for {response.url}")
 
-    def goto(self, path: str) -> Any:
+    def goto(self, path: str, expect_status: int = 200) -> Any:
+        self._expected_error_status = expect_status if expect_status >= 400 else None
         response = self.page.goto(self.server.url + path)
+        assert response is not None and response.status == expect_status, (path, response and response.status)
         self.check()
+        self._expected_error_status = None
         return response
 
     def check(self) -> None:

@@ -70,7 +70,7 @@ def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path: Path) -> No
                 with app.app_context(), lms_db.transaction() as session:
                     n = session.execute(sa.text("SELECT n FROM counter")).scalar_one()
                     session.execute(sa.text("UPDATE counter SET n = :n"), {"n": n + 1})
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=bump) for _ in range(4)]
