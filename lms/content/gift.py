@@ -413,6 +413,8 @@ def _single(answers: list[_Answer]) -> dict[str, Any]:
 
 
 def _multiple(answers: list[_Answer], line: int) -> dict[str, Any]:
+    if len(answers) < 2:  # the content checker's minimum too
+        raise GiftError(line, "a multiple-choice question needs at least two answers")
     weights = [answer.weight or 0 for answer in answers]
     right_total = sum(weight for weight in weights if weight > 0)
     if not right_total:
@@ -431,6 +433,9 @@ def _multiple(answers: list[_Answer], line: int) -> dict[str, Any]:
 
 def _parse_short(source: _Source, start: int, end: int) -> dict[str, Any]:
     answers = _split_answers(source, start, end)
+    for answer in answers:
+        if answer.weight is not None and answer.weight <= 0:
+            raise GiftError(answer.line, "a short answer's weight must be more than 0%")
     rows = [
         _with_feedback({"text": a.text, "weight": 100 if a.weight is None else a.weight}, a)
         for a in answers
