@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from flask import Flask
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# Alembic is imported when a migration runs, not at start-up: it adds about 10 MB to every web
+# worker, which never migrates.
+
+
 def alembic_config(app: Flask) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("path_separator", "os")
@@ -21,11 +29,15 @@ def alembic_config(app: Flask) -> Config:
 
 
 def upgrade_to_head(app: Flask) -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(app), "head")
 
 
 def make_revision(app: Flask, message: str) -> None:
     """Autogenerate a migration from the models (`python -m lms.migrate "message"`)."""
+    from alembic import command
+
     command.revision(alembic_config(app), message=message, autogenerate=True,
                      rev_id=_date_first_id())
 

@@ -12,7 +12,14 @@ from werkzeug.wrappers import Response
 
 from lms import db
 from lms.auth.forms import ConfirmForm
-from lms.auth.permissions import can_import_users, can_manage_users, can_view_users, require, visible_users
+from lms.auth.permissions import (
+    can_import_users,
+    can_manage_users,
+    can_view_users,
+    code_prefix,
+    require,
+    visible_users,
+)
 from lms.core.pagination import paginate
 from lms.users import imports, services
 from lms.users.forms import ImportForm, NewUserForm, UserForm, UserSearchForm, role_choices
@@ -42,7 +49,7 @@ def index() -> str:
     if form.role.data:
         query = query.where(User.role == form.role.data)
     if form.region.data:
-        query = query.where(User.home_region_code.startswith(form.region.data.strip(), autoescape=True))
+        query = query.where(code_prefix(User.home_region_code, form.region.data.strip()))
     page = paginate(db.session(), query.order_by(User.name, User.id), request.args.get("page", 1, type=int),
                     current_app.config["PER_PAGE"])
     return render_template("users/index.html", form=form, page=page)

@@ -38,7 +38,7 @@ def test_wrong_password_is_refused_with_a_message(client: FlaskClient, make_user
 
 def test_password_is_hashed_with_a_current_algorithm(make_user: Callable[..., User]) -> None:
     user = make_user(password=TEST_PASSWORD)
-    assert user.password_hash and user.password_hash.startswith("scrypt:")
+    assert user.password_hash and user.password_hash.startswith("pbkdf2:sha256:600000$")
     assert TEST_PASSWORD not in user.password_hash
 
 
