@@ -156,3 +156,30 @@ def test_csrf_is_required_on_forms(app: Flask, make_user: Callable[..., User]) -
     response = strict.test_client().post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 400
     assert "Formulir sudah kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_session_works_on_another_process_and_after_restart(app: Flask, make_user: Callable[..., User]) -> None:
+    """Sessions are signed cookies checked against the database: no state lives in a process."""
+    from lms import create_app
+    from tests.conftest import make_test_config
+
+    user = make_user(password=TEST_PASSWORD, name="Pindah Proses")
+    first = app.test_client()
+    _login(first, user.email)
+    restarted = create_app(make_test_config(app.config["DATABASE_URL"]))
+    restarted.extensions["lms.db"].session_factory = app.extensions["lms.db"].session_factory
+    second = restarted.test_client()
+    second.set_cookie("session", first.get_cookie("session").value)
+    assert "Halo, Pindah Proses" in second.get("/").get_data(as_text=True)
+
+
+def test_login_is_rate_limited(app: Flask, make_user: Callable[..., User]) -> None:
+    from lms import create_app
+    from tests.conftest import make_test_config
+
+    limited = create_app(make_test_config(app.config["DATABASE_URL"], RATELIMIT_ENABLED=True))
+    limited.extensions["lms.db"].session_factory = app.extensions["lms.db"].session_factory
+    client = limited.test_client()
+    statuses = [client.post("/login", data={"email": "x@y.id", "password": "salah"}).status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    assert "Terlalu banyak percobaan" in client.post("/login", data={}).get_data(as_text=True)

@@ -134,7 +134,7 @@ class CheckedPage:
     def login(self, email: str, password: str) -> None:
         self.goto("/login")
         self.page.get_by_label("Email").fill(email)
-        self.page.get_by_label("Kata sandi").fill(password)
+        self.page.get_by_label("Kata sandi", exact=True).fill(password)
         self.page.get_by_role("button", name="Masuk").click()
         self.check()
 

@@ -53,3 +53,46 @@ def test_admin_pages_pass_accessibility_checks(browse: CheckedPage) -> None:
     browse.screenshot("create-user-errors-desktop")
     browse.page.get_by_role("button", name="Bahasa Indonesia").click()
     browse.check()
+
+
+def test_admin_imports_recruits_and_a_recruit_activates(browse: CheckedPage, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "recruits"
+    browse.login("admin@demo.fds.id", DEMO_PASSWORD)
+    browse.goto("/admin/imports")
+    browse.page.get_by_label("Daftar rekrutmen (CSV)").set_input_files(str(fixtures / "bad.csv"))
+    browse.page.get_by_role("button", name="Periksa berkas").click()
+    browse.check()
+    assert "kode wilayah 9999 tidak dikenal" in browse.page.locator("main").inner_text()
+    browse.screenshot("import-problems-360")
+    browse.goto("/admin/imports")
+    browse.page.get_by_label("Daftar rekrutmen (CSV)").set_input_files(str(fixtures / "good.csv"))
+    browse.page.get_by_role("button", name="Periksa berkas").click()
+    browse.check()
+    browse.page.get_by_role("button", name="Konfirmasi dan buat akun").click()
+    browse.check()
+    link = browse.page.locator("td.mono").first.inner_text()
+    assert "/activate/" in link
+    browse.page.get_by_role("link", name="Kembali ke daftar impor").click()
+    browse.check()
+    browse.logout()
+
+    browse.goto(link.replace(browse.server.url, ""))
+    browse.page.get_by_label("Kata sandi baru", exact=True).fill("rekrutan-baru-1")
+    browse.page.get_by_label("Ulangi kata sandi baru").fill("rekrutan-baru-1")
+    browse.screenshot("activate-360")
+    browse.page.get_by_role("button", name="Tetapkan kata sandi saya").click()
+    browse.check()
+    assert "Selamat datang! Akun Anda sudah siap." in browse.page.locator("main").inner_text()
+    browse.goto("/tidak-ada", expect_status=404)
+
+
+def test_coordinator_pages(browse: CheckedPage) -> None:
+    browse.login("korwil@demo.fds.id", DEMO_PASSWORD)
+    browse.goto("/users/?role=pendamping")
+    browse.page.get_by_role("link", name="Siti Aminah (pendamping)").click()
+    browse.check()
+    assert "Kota Semarang" in browse.page.locator("main").inner_text()
+    browse.screenshot("user-detail-360")
+    browse.goto("/account/password")
