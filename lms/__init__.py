@@ -64,11 +64,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.views import bp as auth_bp
+    from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
     from lms.home.views import bp as home_bp
     from lms.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, home_bp, users_bp):
+    for blueprint in (core_bp, auth_bp, home_bp, users_bp, content_bp):
         app.register_blueprint(blueprint)
 
 

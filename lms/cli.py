@@ -11,10 +11,12 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from lms import db
+from lms.content import commands as content_commands
+from lms.content.commands import load_and_report
 from lms.migrate import upgrade_to_head
 from lms.regions.services import load_regions
 from lms.users import imports, services
-from lms.users.models import Role, User
+from lms.users.models import Role
 from lms.users.services import UserError
 
 lms_cli = AppGroup("lms", help="FDS Academy administration commands.")
@@ -31,21 +33,12 @@ DEMO_ACCOUNTS = [
 
 @lms_cli.command("init")
 def init_command() -> None:
-    """Migrate the database to the newest schema and load regions (safe to run again)."""
+    """Migrate the database to the newest schema, load regions and content (safe to run again)."""
     upgrade_to_head(current_app)
     with db.transaction() as session:
         written = load_regions(session)
     click.echo(f"Database ready ({db.engine().dialect.name}); regions written: {written}.")
-    _load_content_if_available()
-
-
-def _load_content_if_available() -> None:
-    """Run `load-content` when the content feature is installed (it is in this app)."""
-    try:
-        from lms.content.loader import load_content_command_body
-    except ImportError:
-        return
-    load_content_command_body()
+    load_and_report(Path(current_app.config["LMS_CONTENT_DIR"]))
 
 
 @lms_cli.command("create-user")
@@ -126,4 +119,5 @@ def demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    content_commands.register(lms_cli)  # idempotent: re-registering replaces the same commands
     app.cli.add_command(lms_cli)

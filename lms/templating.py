@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from lms.auth import permissions
 from lms.auth.forms import ConfirmForm
+from lms.content.permissions import can_browse_question_bank
 from lms.i18n import LANGUAGES
 
 
@@ -19,11 +20,13 @@ def _navigation() -> list[tuple[str, str]]:
 
     if not current_user.is_authenticated:
         return []
-    items = [("home.index", _("Home"))]
+    items = [("home.index", _("Home")), ("content.modules", _("Modules"))]
     if permissions.can_view_users(current_user):
         items.append(("users.index", _("Users")))
     if permissions.can_import_users(current_user):
         items.append(("users.imports_page", _("Import recruits")))
+    if can_browse_question_bank(current_user):
+        items.append(("content.bank", _("Question bank")))
     return items
 
 

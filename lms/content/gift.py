@@ -13,9 +13,10 @@ scripts can use it without the Flask app. Semantics follow Moodle's GIFT format:
 - ``#feedback`` after an answer, ``####feedback`` at the end of the block (general
   feedback, our ``explanation``).
 
-GIFT has no explanation field, so questions without ``####`` get ``explanation: ""``;
-``lms check-content`` reports those. Essays are imported as drafts without a rubric
-(10 points) so quizzes never draw them until a rubric is written. Matching, numerical
+Our questions need an explanation shown after grading, which GIFT has only as ``####``
+general feedback: a question without it is imported as a draft with ``explanation: ""``.
+Essays are imported as drafts without a rubric (10 points). Quizzes never draw drafts, and
+``lms check-content`` lists them as warnings until a reviewer completes them. Matching, numerical
 and description items are refused with a ``GiftError``.
 """
 
@@ -331,8 +332,8 @@ def _parse_answer_block(source: _Source, opening: int, closing: int) -> dict[str
     else:
         raise source.error(opening, "the answer block has no answers marked with = or ~")
     fields["explanation"] = explanation
-    if fields["type"] == "essay":
-        fields["draft"] = True  # no rubric yet: never drawn until someone writes one
+    if fields["type"] == "essay" or not explanation:
+        fields["draft"] = True  # no rubric or no explanation yet: never drawn until a reviewer adds it
     return fields
 
 

@@ -10,6 +10,7 @@ version keep pointing at exactly what the learner saw.
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, utcnow
 
+WORDS_PER_MINUTE = 200
 QUESTION_TYPES = ("single", "multiple", "truefalse", "short", "essay")
 AUTO_GRADED_TYPES = ("single", "multiple", "truefalse", "short")
 
@@ -57,6 +59,11 @@ class Module(Base):
     def goal_list(self) -> list[str]:
         return list(json.loads(self.goals or "[]"))
 
+    @property
+    def hours(self) -> int | float:
+        hours = float(self.estimated_hours)
+        return int(hours) if hours.is_integer() else hours
+
     def title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title_id
 
@@ -86,6 +93,10 @@ class Lesson(Base):
     @property
     def file_name(self) -> str:
         return self.source_path.rsplit("/", 1)[-1]
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
     def __repr__(self) -> str:
         return f"<Lesson {self.key}>"
@@ -148,6 +159,11 @@ class QuestionVersion(Base):
     def payload(self) -> dict[str, Any]:
         """The type-specific data, decoded (what `grading.score_answer` takes)."""
         return dict(json.loads(self.data or "{}"))
+
+    @property
+    def points_value(self) -> int | float:
+        points = float(self.points)
+        return int(points) if points.is_integer() else points
 
     @property
     def is_auto_graded(self) -> bool:

@@ -19,10 +19,22 @@ def _run(connection: sa.Connection) -> None:
         context.run_migrations()
 
 
+def _set_sqlite_foreign_keys(connection: sa.Connection, on: bool) -> None:
+    """Batch migrations rebuild SQLite tables; with foreign keys enforced, rebuilding a table
+    others point to fails once it holds rows. The pragma only works outside a transaction, so
+    it goes straight to the driver before Alembic begins one."""
+    if connection.dialect.name == "sqlite" and not connection.in_transaction():
+        connection.connection.dbapi_connection.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 connection = context.config.attributes.get("connection")
 if connection is not None:
     _run(connection)
 else:
     with context.config.attributes["engine"].connect() as own_connection:
-        _run(own_connection)
-        own_connection.commit()
+        _set_sqlite_foreign_keys(own_connection, on=False)
+        try:
+            _run(own_connection)
+            own_connection.commit()
+        finally:
+            _set_sqlite_foreign_keys(own_connection, on=True)

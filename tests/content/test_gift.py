@@ -120,6 +120,7 @@ def test_untitled_missing_word_question_gets_a_blank_and_a_hash_id(
         "text": "Ibu hamil perlu minimal ___ kali pemeriksaan kehamilan.",
         "choices": [{"text": "empat"}, {"text": "enam", "correct": True}, {"text": "dua"}],
         "explanation": "",
+        "draft": True,
     }
 
 
@@ -159,6 +160,7 @@ def test_short_true_false_forms_without_feedback(questions: dict[str, dict[str, 
         "text": "Anak dalam PKH adalah anggota keluarga yang berusia di bawah 18 tahun.",
         "answer": True,
         "explanation": "",
+        "draft": True,
     }
     assert lower_false["answer"] is False
     assert not {"feedback_true", "feedback_false"} & lower_false.keys()
@@ -195,6 +197,7 @@ def test_short_answer_with_partial_credit_and_multi_line_text(
             {"text": "pos pelayanan terpadu", "weight": 100},
         ],
         "explanation": "",
+        "draft": True,
     }
 
 
@@ -237,6 +240,7 @@ def test_weighted_multiple_choice_with_negative_weights_and_html(
             {"text": "Koperasi simpan pinjam resmi", "weight": -50},
         ],
         "explanation": "",
+        "draft": True,
     }
 
 

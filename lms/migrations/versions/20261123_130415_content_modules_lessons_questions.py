@@ -113,9 +113,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('questions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_questions_current_version_id_question_versions'),
-                                 type_='foreignkey')
+    # Break the questions <-> question_versions cycle so both tables can go. On SQLite the key
+    # goes with the table (a batch rebuild of questions would fail: versions refer to it).
+    op.execute(sa.text('UPDATE questions SET current_version_id = NULL'))
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint(op.f('fk_questions_current_version_id_question_versions'), 'questions',
+                           type_='foreignkey')
     with op.batch_alter_table('question_versions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_question_versions_question_id'))
 
