@@ -13,6 +13,7 @@ from flask_babel import force_locale
 from lms import db
 from lms.content import commands as content_commands
 from lms.content.commands import load_and_report
+from lms.learning.commands import tick_command
 from lms.migrate import upgrade_to_head
 from lms.regions.services import load_regions
 from lms.users import imports, services
@@ -119,5 +120,6 @@ def demo_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    lms_cli.add_command(tick_command)
     content_commands.register(lms_cli)  # idempotent: re-registering replaces the same commands
     app.cli.add_command(lms_cli)

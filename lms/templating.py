@@ -8,10 +8,12 @@ from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
+from lms import db
 from lms.auth import permissions
 from lms.auth.forms import ConfirmForm
 from lms.content.permissions import can_browse_question_bank
 from lms.i18n import LANGUAGES
+from lms.notifications import services as notification_services
 
 
 def _navigation() -> list[tuple[str, str]]:
@@ -31,8 +33,7 @@ def _navigation() -> list[tuple[str, str]]:
 
 
 def _unread_notifications() -> int:
-    """Filled in by the notifications feature; the layout already has its place."""
-    return 0
+    return notification_services.unread_count(db.session(), current_user)
 
 
 def init_app(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms import db
@@ -15,6 +16,8 @@ from lms.content.models import Lesson, Module
 from lms.content.permissions import can_browse_question_bank, can_read_lessons
 from lms.content.rendering import IMAGE_TYPES, render_text
 from lms.core.security import ONE_YEAR
+from lms.learning import progress
+from lms.learning.records import attempts
 
 bp = Blueprint("content", __name__)
 
@@ -44,24 +47,40 @@ def modules() -> str:
 @require(can_read_lessons)
 def module(slug: str) -> str:
     module = _module_or_404(slug)
+    status = None
+    quiz_attempts: list = []
+    if current_user.role == "pendamping":  # the learner's own progress beside the content
+        status = progress.module_status(db.session(), current_user, module)
+        quiz_attempts = attempts(db.session(), current_user, module)
     return render_template("content/module.html", module=module,
-                           lessons=services.module_lessons(db.session(), module))
+                           lessons=services.module_lessons(db.session(), module), status=status,
+                           quiz_attempts=quiz_attempts)
 
 
 @bp.get("/modules/<slug>/lessons/<key>")
 @require(can_read_lessons)
 def lesson(slug: str, key: str) -> str:
+    is_learner = current_user.role == "pendamping"
+    if is_learner:
+        db.mark_write()  # the visit is recorded ("continue where you left off")
     module = _module_or_404(slug)
     lessons = services.module_lessons(db.session(), module)
     lesson = next((each for each in lessons if each.key == key), None)
     if lesson is None:
         abort(404)
+    done, pretest_pending = None, False
+    if is_learner:
+        # The pre-test is asked for, not enforced: a learner on a weak link may have opened the
+        # lesson first, and reading must never be blocked.
+        pretest_pending = progress.module_status(db.session(), current_user, module).pretest_pending
+        done = progress.record_view(db.session(), current_user, lesson).completed_at
     rendered = services.render_lesson(db.session(), lesson, _content_dir(), request.script_root,
                                       _lesson_url, _image_url)
     previous, following = services.neighbours(lessons, lesson)
     return render_template("content/lesson.html", module=module, lesson=lesson, rendered=rendered,
                            toc=services.toc_tree(rendered.toc), previous=previous, following=following,
-                           position=lessons.index(lesson) + 1, count=len(lessons))
+                           position=lessons.index(lesson) + 1, count=len(lessons), is_learner=is_learner,
+                           done=done, pretest_pending=pretest_pending)
 
 
 def _lesson_url(slug: str, key: str) -> str:

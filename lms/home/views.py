@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from lms import db
 from lms.home import services
+from lms.learning import progress
 from lms.regions.services import region_names
 from lms.users.models import Role
 
@@ -21,7 +22,7 @@ def index() -> str | Response:
     user = current_user._get_current_object()
     session = db.session()
     if user.role == Role.PENDAMPING:
-        return render_template("home/pendamping.html", user=user)
+        return render_template("learning/dashboard.html", board=progress.dashboard(session, user))
     if user.role == Role.ADMIN:
         return render_template("home/admin.html", counts=services.user_counts(session))
     scopes = region_names(session, user.scope_codes)
