@@ -131,7 +131,17 @@ def render_markdown(text: str, resolve_url: UrlResolver | None = None, *, with_t
     raw = md.convert(text)
     clean = sanitize(raw, resolve_url)
     toc = tuple(_flatten(getattr(md, "toc_tokens", []))) if with_toc else ()
-    return Rendered(html=Markup(clean), toc=toc, word_count=count_words(clean))
+    return Rendered(html=Markup(_scrollable_tables(clean)), toc=toc, word_count=count_words(clean))
+
+
+# A wide table scrolls sideways on a phone; the scrolling box must be reachable by keyboard and
+# named for screen readers (axe: scrollable-region-focusable). Lessons are Indonesian, so is the name.
+_TABLE_BOX = '<div class="table-scroll" role="region" tabindex="0" aria-label="Tabel">'
+
+
+def _scrollable_tables(clean_html: str) -> str:
+    """Wrap each table of sanitised HTML (nh3 leaves `<table>` bare) in a focusable scroll box."""
+    return clean_html.replace("<table>", _TABLE_BOX + "<table>").replace("</table>", "</table></div>")
 
 
 def _flatten(tokens: list[dict]) -> list[TocEntry]:

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.browser
     ("pelatih@demo.fds.id", "Halo, Dra. Sri Wahyuni", ["Pelatih untuk: Daerah Istimewa Yogyakarta, Jawa Tengah",
                                                        "Pendamping di wilayah Anda", "Kota Semarang"]),
     ("korwil@demo.fds.id", "Halo, Bambang Susilo", ["Koordinator untuk: Jawa Tengah", "Kota Semarang"]),
-    ("pendamping@demo.fds.id", "Halo, Siti Aminah", ["Pendamping di Kota Semarang", "Langkah menuju sertifikasi"]),
+    ("pendamping@demo.fds.id", "Halo, Siti Aminah", ["Pendamping di Kota Semarang", "Enam modul FDS",
+                                                      "Modul 1: Pengasuhan dan Pendidikan Anak"]),
 ])
 def test_each_demo_role_sees_its_home_page(browse: CheckedPage, email: str, heading: str,
                                            expected: list[str]) -> None:
