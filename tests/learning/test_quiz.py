@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from lms.content.models import Lesson, Module
@@ -20,6 +22,7 @@ from lms.learning.models import AttemptStatus, ModuleCompletion, QuizAttempt
 from lms.learning.records import module_score
 from lms.notifications.models import Notification
 from lms.users.models import User
+from tests.content.test_grading import question_and_response
 from tests.learning.helpers import form_value, right_response, wrong_response
 
 
@@ -316,3 +319,22 @@ def test_editing_a_question_keeps_earlier_attempts_scores(
     recomputed = sum(score_answer(a.version.payload, a.version.type, a.version.points, a.response_value) or 0
                      for a in attempt.answers)
     assert recomputed == float(attempt.score)
+
+
+def test_a_second_tab_gets_the_same_attempt(app: Flask, client: FlaskClient, db: Session, learner: User,
+                                            module1: Module, login_as: Callable[..., FlaskClient]) -> None:
+    finish_lessons(db, learner, module1)
+    login_as(learner)
+    first = client.post(f"/modules/{module1.slug}/quiz/start")
+    second = client.post(f"/modules/{module1.slug}/quiz/start")
+    assert first.headers["Location"] == second.headers["Location"]
+    assert db.scalar(sa.select(sa.func.count()).select_from(QuizAttempt)
+                     .where(QuizAttempt.user_id == learner.id, QuizAttempt.kind == "quiz")) == 1
+
+
+@given(st.lists(question_and_response(), min_size=1, max_size=12))
+def test_an_attempts_score_lies_between_zero_and_its_maximum(cases: list) -> None:  # type: ignore[type-arg]
+    from lms.content.grading import score_answer
+
+    total = sum(score_answer(data, qtype, 2.5, response) or 0 for data, qtype, response in cases)
+    assert 0 <= total <= 2.5 * len(cases)
