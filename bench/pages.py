@@ -137,10 +137,14 @@ def main() -> None:
             print(f"{'page':<44}{'req/s':>8}{'ratio':>7}{'p50 ms':>8}{'p95 ms':>8}{'bytes':>8}")
             print(f"{'bare Flask + SQLAlchemy /bare':<44}{baseline:8.0f}{1:7.2f}")
             pages = [("anonymous /login", "", "/login"),
-                     ("pendamping /", "pendamping@demo.fds.id", "/"),
+                     ("pendamping / (dashboard)", "pendamping@demo.fds.id", "/"),
+                     ("pendamping module page", "pendamping@demo.fds.id", "/modules/pengasuhan-anak"),
+                     ("pendamping lesson page (records the visit)", "pendamping@demo.fds.id",
+                      "/modules/pengasuhan-anak/lessons/m1-orang-tua-lebih-baik"),
                      ("coordinator / (region counts)", "korwil@demo.fds.id", "/"),
                      ("coordinator /users/?role=pendamping", "korwil@demo.fds.id", "/users/?role=pendamping"),
                      ("admin /users/?q=uji 39", "admin@demo.fds.id", "/users/?q=uji+39"),
+                     ("trainer /bank/pengasuhan-anak", "pelatih@demo.fds.id", "/bank/pengasuhan-anak"),
                      ("healthz", "", "/healthz")]
             cookies: dict[str, str] = {}
             for label, email, path in pages:
