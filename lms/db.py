@@ -97,8 +97,17 @@ session: scoped_session[Session] = scoped_session(
 
 
 def mark_write() -> None:
-    """Declare, before the first query, that a GET request will write (SQLite: BEGIN IMMEDIATE)."""
+    """Declare that a GET request is about to write (SQLite: BEGIN IMMEDIATE).
+
+    Loading the logged-in user has usually begun a read transaction already; SQLite cannot
+    upgrade that one to a write while another writer is busy ("database is locked"), so a
+    read transaction with nothing pending is ended here and the next query begins a writing one.
+    """
     g.lms_write = True
+    if session.registry.has():
+        current = session()
+        if current.in_transaction() and not (current.new or current.dirty or current.deleted):
+            current.commit()
 
 
 def init_app(app: Flask) -> None:

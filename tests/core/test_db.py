@@ -81,3 +81,22 @@ def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path: Path) -> No
     assert errors == []
     with app.app_context():
         assert lms_db.session.execute(sa.text("SELECT n FROM counter")).scalar_one() == 80
+
+
+def test_a_get_that_writes_upgrades_to_begin_immediate(tmp_path: Path) -> None:
+    """A GET begins a read transaction (loading the user); `mark_write` must end it so the write
+    runs under BEGIN IMMEDIATE instead of failing with "database is locked" under load."""
+    from sqlalchemy import event
+
+    app = _sqlite_app(tmp_path)
+    statements: list[str] = []
+    with app.app_context():
+        engine = lms_db.engine()
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    with app.test_request_context("/", method="GET"):
+        lms_db.session.execute(sa.text("SELECT 1"))
+        lms_db.mark_write()
+        lms_db.session.execute(sa.text("CREATE TABLE IF NOT EXISTS visits (n INTEGER)"))
+        lms_db.session.commit()
+    begins = [s for s in statements if s.startswith("BEGIN")]
+    assert begins == ["BEGIN", "BEGIN IMMEDIATE"]
