@@ -175,11 +175,19 @@ def test_session_works_on_another_process_and_after_restart(app: Flask, make_use
 
 def test_login_is_rate_limited(app: Flask, make_user: Callable[..., User]) -> None:
     from lms import create_app
+    from lms.extensions import limiter
     from tests.conftest import make_test_config
 
     limited = create_app(make_test_config(app.config["DATABASE_URL"], RATELIMIT_ENABLED=True))
     limited.extensions["lms.db"].session_factory = app.extensions["lms.db"].session_factory
     client = limited.test_client()
-    statuses = [client.post("/login", data={"email": "x@y.id", "password": "salah"}).status_code for _ in range(11)]
-    assert statuses[:10] == [200] * 10 and statuses[10] == 429
-    assert "Terlalu banyak percobaan" in client.post("/login", data={}).get_data(as_text=True)
+    try:
+        statuses = [client.post("/login", data={"email": "x@y.id", "password": "salah"}).status_code
+                    for _ in range(11)]
+        assert statuses[:10] == [200] * 10 and statuses[10] == 429
+        assert "Terlalu banyak percobaan" in client.post("/login", data={}).get_data(as_text=True)
+    finally:
+        # Flask-Limiter keeps `enabled` on the shared extension object: switch it off again for
+        # the other tests, and forget the counted attempts.
+        limiter.enabled = False
+        limiter.reset()
