@@ -64,14 +64,17 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.views import bp as auth_bp
+    from lms.cohorts.views import bp as cohorts_bp
     from lms.content.views import bp as content_bp
     from lms.core.views import bp as core_bp
+    from lms.grading.views import bp as grading_bp
     from lms.home.views import bp as home_bp
     from lms.learning.views import bp as learning_bp
     from lms.notifications.views import bp as notifications_bp
     from lms.users.views import bp as users_bp
 
-    for blueprint in (core_bp, auth_bp, home_bp, users_bp, content_bp, learning_bp, notifications_bp):
+    for blueprint in (core_bp, auth_bp, home_bp, users_bp, content_bp, learning_bp, notifications_bp,
+                      grading_bp, cohorts_bp):
         app.register_blueprint(blueprint)
 
 

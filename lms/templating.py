@@ -11,7 +11,9 @@ from flask_login import current_user
 from lms import db
 from lms.auth import permissions
 from lms.auth.forms import ConfirmForm
+from lms.cohorts.permissions import can_view_cohorts
 from lms.content.permissions import can_browse_question_bank
+from lms.grading.permissions import can_grade
 from lms.i18n import LANGUAGES
 from lms.notifications import services as notification_services
 
@@ -29,6 +31,10 @@ def _navigation() -> list[tuple[str, str]]:
         items.append(("users.imports_page", _("Import recruits")))
     if can_browse_question_bank(current_user):
         items.append(("content.bank", _("Question bank")))
+    if can_grade(current_user):
+        items.append(("grading.queue", _("Grading")))
+    if can_view_cohorts(current_user):
+        items.append(("cohorts.index", _("Cohorts")))
     return items
 
 

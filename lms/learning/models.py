@@ -61,6 +61,7 @@ class QuizAttempt(Base):
     max_score: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2), default=Decimal(0))
     percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2), default=None)
     passed: Mapped[bool | None] = mapped_column(default=None)
+    comment: Mapped[str | None] = mapped_column(sa.Text, default=None)  # the trainer's word on the whole attempt
     # Bumped on every change after submission, so two graders cannot overwrite each other.
     lock_version: Mapped[int] = mapped_column(default=1)
 

@@ -9,11 +9,14 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lms.cohorts.enrolment import learner_cohorts
+from lms.cohorts.models import Enrolment
 from lms.content.models import Lesson, Module
 from lms.db import utcnow
+from lms.grading.models import AttemptGrant
 from lms.learning import completion
 from lms.learning.models import AttemptKind, AttemptStatus, LessonProgress, ModuleCompletion, QuizAttempt
-from lms.learning.records import attempts_left, module_score
+from lms.learning.records import attempts_left, granted_attempts, module_score
 from lms.users.models import User
 
 
@@ -64,6 +67,7 @@ class ModuleStatus:
     open_attempt: QuizAttempt | None = None
     pretest_score: float | None = None
     gain: float | None = None
+    last_graded: QuizAttempt | None = None  # its result and the trainer's comments are linked from the dashboard
 
     @property
     def lessons_done(self) -> int:
@@ -89,6 +93,7 @@ class Dashboard:
     modules: list[ModuleStatus]
     last_lesson: Lesson | None
     open_attempts: list[QuizAttempt] = field(default_factory=list)
+    cohorts: list[Enrolment] = field(default_factory=list)  # Bimtap, Diklat: upcoming and done
 
     @property
     def percent(self) -> int:
@@ -107,7 +112,7 @@ class Dashboard:
 
 
 def dashboard(session: Session, user: User) -> Dashboard:
-    """Everything the dashboard shows, in five queries whatever the number of modules."""
+    """Everything the dashboard shows, in seven queries whatever the number of modules."""
     modules = list(session.scalars(sa.select(Module).where(Module.is_retired.is_(False)).order_by(Module.number)))
     lessons = list(session.scalars(sa.select(Lesson).where(Lesson.is_retired.is_(False))
                                    .order_by(Lesson.module_id, Lesson.position)))
@@ -116,14 +121,18 @@ def dashboard(session: Session, user: User) -> Dashboard:
                                         .order_by(QuizAttempt.number)))
     completions = {c.module_id: c for c in session.scalars(
         sa.select(ModuleCompletion).where(ModuleCompletion.user_id == user.id))}
+    grants = {module_id: count for module_id, count in session.execute(
+        sa.select(AttemptGrant.module_id, sa.func.count()).where(AttemptGrant.user_id == user.id)
+        .group_by(AttemptGrant.module_id))}
     done = {row.lesson_id for row in progress if row.completed_at is not None}
     statuses = [_module_status(module, [lesson for lesson in lessons if lesson.module_id == module.id], done,
-                               [a for a in all_attempts if a.module_id == module.id], completions.get(module.id))
+                               [a for a in all_attempts if a.module_id == module.id], completions.get(module.id),
+                               grants.get(module.id, 0))
                 for module in modules]
     lesson_by_id = {lesson.id: lesson for lesson in lessons}
     latest = max(progress, key=lambda row: row.last_viewed_at, default=None)
     return Dashboard(modules=statuses, last_lesson=lesson_by_id.get(latest.lesson_id) if latest else None,
-                     open_attempts=[a for a in all_attempts if a.is_open])
+                     open_attempts=[a for a in all_attempts if a.is_open], cohorts=learner_cohorts(session, user))
 
 
 def module_status(session: Session, user: User, module: Module) -> ModuleStatus:
@@ -134,16 +143,17 @@ def module_status(session: Session, user: User, module: Module) -> ModuleStatus:
         LessonProgress.lesson_id.in_([lesson.id for lesson in lessons]))))
     module_attempts = list(session.scalars(sa.select(QuizAttempt).where(
         QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id).order_by(QuizAttempt.number)))
-    return _module_status(module, lessons, done, module_attempts, session.get(ModuleCompletion, (user.id, module.id)))
+    return _module_status(module, lessons, done, module_attempts, session.get(ModuleCompletion, (user.id, module.id)),
+                          granted_attempts(session, user, module))
 
 
 def _module_status(module: Module, lessons: list[Lesson], done: set[int], module_attempts: list[QuizAttempt],
-                   completed: ModuleCompletion | None) -> ModuleStatus:
+                   completed: ModuleCompletion | None, granted: int = 0) -> ModuleStatus:
     quizzes = [a for a in module_attempts if a.kind == AttemptKind.QUIZ]
     pretests = [a for a in module_attempts if a.kind == AttemptKind.PRETEST]
     graded = [a for a in quizzes if a.status == AttemptStatus.GRADED]
     score = module_score(graded, module.grading_method)
-    left = attempts_left(module, quizzes)
+    left = attempts_left(module, quizzes, granted)
     open_quiz = next((a for a in quizzes if a.is_open), None)
     if score is not None and score >= module.pass_mark:
         state = QuizState.PASSED
@@ -167,4 +177,5 @@ def _module_status(module: Module, lessons: list[Lesson], done: set[int], module
         open_attempt=open_quiz or next((a for a in pretests if a.is_open), None),
         pretest_score=pretest_score,
         gain=None if score is None or pretest_score is None else round(score - pretest_score, 2),
+        last_graded=graded[-1] if graded else None,
     )

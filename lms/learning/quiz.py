@@ -25,7 +25,14 @@ from lms.content.models import AUTO_GRADED_TYPES, Module, Question, QuestionVers
 from lms.db import utcnow
 from lms.learning import completion
 from lms.learning.models import AnswerSave, AttemptAnswer, AttemptKind, AttemptStatus, QuizAttempt
-from lms.learning.records import attempts, attempts_left, lessons_done, open_attempt, pretest_pending
+from lms.learning.records import (
+    attempts,
+    attempts_left,
+    granted_attempts,
+    lessons_done,
+    open_attempt,
+    pretest_pending,
+)
 from lms.users.models import User
 
 CHOICE_TYPES = ("single", "multiple")
@@ -52,8 +59,8 @@ def start_blocker(session: Session, user: User, module: Module, kind: str = Atte
     previous = attempts(session, user, module)
     if any(a.status == AttemptStatus.NEEDS_GRADING for a in previous):
         return _("Your last attempt is waiting for a trainer to grade it.")
-    if not attempts_left(module, previous):
-        return _("You have used all %(n)d attempts of this quiz.", n=module.attempts_allowed)
+    if not attempts_left(module, previous, granted_attempts(session, user, module)):
+        return _("You have used all %(n)d attempts of this quiz.", n=len(previous))
     return None
 
 

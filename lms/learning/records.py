@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lms.content.models import Lesson, Module
+from lms.grading.models import AttemptGrant
 from lms.learning.models import AttemptKind, AttemptStatus, LessonProgress, QuizAttempt
 from lms.users.models import User
 
@@ -46,8 +47,15 @@ def module_score(graded: list[QuizAttempt], method: str) -> float | None:
     return max(scores)
 
 
-def attempts_left(module: Module, quiz_attempts: list[QuizAttempt]) -> int:
-    return max(0, module.attempts_allowed - len(quiz_attempts))
+def granted_attempts(session: Session, user: User, module: Module) -> int:
+    """Extra attempts trainers granted this learner on this module."""
+    return session.scalar(sa.select(sa.func.count()).select_from(AttemptGrant)
+                          .where(AttemptGrant.user_id == user.id, AttemptGrant.module_id == module.id)) or 0
+
+
+def attempts_left(module: Module, quiz_attempts: list[QuizAttempt], granted: int = 0) -> int:
+    """Attempts still open to the learner: the module's allowance plus `granted` extra ones."""
+    return max(0, module.attempts_allowed + granted - len(quiz_attempts))
 
 
 def pretest_pending(session: Session, user: User, module: Module) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lms.content.models import Lesson, Question, QuestionVersion
 from lms.learning.models import AttemptAnswer, AttemptKind, AttemptStatus, QuizAttempt
-from lms.learning.records import attempts, attempts_left
+from lms.learning.records import attempts, attempts_left, granted_attempts
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,8 @@ def may_show_answers(session: Session, attempt: QuizAttempt) -> bool:
         return True
     if setting == "after_last_attempt":
         done = attempts(session, attempt.user, attempt.module)
-        return not attempts_left(attempt.module, done) or bool(attempt.passed)
+        granted = granted_attempts(session, attempt.user, attempt.module)
+        return not attempts_left(attempt.module, done, granted) or bool(attempt.passed)
     return False
 
 
@@ -85,7 +86,8 @@ def study_again(session: Session, attempt: QuizAttempt) -> list[Lesson]:
     """After the last failed attempt: the lessons the missed questions come from, in course order."""
     if attempt.kind != AttemptKind.QUIZ or attempt.status != AttemptStatus.GRADED or attempt.passed:
         return []
-    if attempts_left(attempt.module, attempts(session, attempt.user, attempt.module)):
+    if attempts_left(attempt.module, attempts(session, attempt.user, attempt.module),
+                     granted_attempts(session, attempt.user, attempt.module)):
         return []
     missed = [a.version.question_id for a in attempt.answers
               if a.score is not None and a.score < a.version.points]

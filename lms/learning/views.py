@@ -20,7 +20,7 @@ from lms.learning import progress, quiz
 from lms.learning import review as reviewing
 from lms.learning.forms import field_name, form_response
 from lms.learning.models import AttemptKind, QuizAttempt
-from lms.learning.records import attempts, attempts_left
+from lms.learning.records import attempts, attempts_left, granted_attempts
 
 bp = Blueprint("learning", __name__)
 
@@ -161,5 +161,6 @@ def review(attempt_id: int) -> str | Response:
         "learning/review.html", attempt=attempt, module=attempt.module, status=status,
         items=reviewing.review_items(attempt), show_answers=reviewing.may_show_answers(session, attempt),
         study_again=reviewing.study_again(session, attempt), render_text=render_text,
-        attempts_left=attempts_left(attempt.module, attempts(session, current_user, attempt.module)),
+        attempts_left=attempts_left(attempt.module, attempts(session, current_user, attempt.module),
+                                    granted_attempts(session, current_user, attempt.module)),
         is_pretest=attempt.kind == AttemptKind.PRETEST)

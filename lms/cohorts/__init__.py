@@ -1,0 +1,1 @@
+"""Bimtap and Diklat cohorts: scheduling, enrolment, attendance, microteaching and calendars."""

@@ -1,0 +1,438 @@
+"""Grading rules: manual grades, overrides, regrades and extra attempts, each written to the audit log.
+
+Services take the acting user and plain values, check the rules, change rows and flush; the
+request commits. A change to a submitted attempt first locks its row and compares the
+`lock_version` the grader's form was built from: a stale form raises `StaleAttempt` before
+anything is written, so two graders never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session, selectinload
+
+from lms.auth.permissions import code_prefix
+from lms.content.grading import score_answer
+from lms.content.models import Module, Question, QuestionVersion
+from lms.db import utcnow
+from lms.grading.models import AttemptGrant, AuditAction, FlagKind, GradeAudit, ReviewFlag
+from lms.grading.permissions import grading_scope, learner_clause
+from lms.learning import quiz
+from lms.learning.completion import module_passed
+from lms.learning.models import AttemptAnswer, AttemptKind, AttemptStatus, ModuleCompletion, QuizAttempt
+from lms.learning.records import attempts, attempts_left, granted_attempts
+from lms.users.models import User
+
+HALF = Decimal("0.5")
+CENT = Decimal("0.01")
+
+
+class GradingError(Exception):
+    """A grading rule was broken; `message` is translated and shown to the grader."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class StaleAttempt(GradingError):
+    def __init__(self) -> None:
+        super().__init__(_("Someone else changed this attempt's grades while you were grading. Nothing of yours "
+                           "was saved: the page now shows their grades; enter yours again if needed."), "stale")
+
+
+def _points(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.quantize(CENT)}"
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_points(value: Decimal | float) -> str:
+    return f"{float(value):g}"
+
+
+# ------------------------------------------------------------------------------ scores
+
+
+def parse_score(raw: str) -> Decimal | None:
+    """A score as typed ("7", "7.5", "7,5"); None when empty. Raises GradingError when not a number."""
+    text = raw.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise GradingError(_("Enter the score as a number, e.g. 7 or 7.5.")) from None
+    if not value.is_finite():
+        raise GradingError(_("Enter the score as a number, e.g. 7 or 7.5."))
+    return value
+
+
+def check_score(score: Decimal, points: Decimal) -> None:
+    """From 0 to the question's points, in steps of half a point."""
+    if score < 0:
+        raise GradingError(_("The score cannot be negative."))
+    if score > points:
+        raise GradingError(_("The score cannot be more than the question's %(points)s points.",
+                             points=format_points(points)))
+    if score % HALF:
+        raise GradingError(_("Use whole or half points, e.g. 7 or 7.5."))
+
+
+# ------------------------------------------------------------------------------- audit
+
+
+def _audit(session: Session, actor: User, action: AuditAction, *, attempt: QuizAttempt | None = None,
+           learner_id: int | None = None, module_id: int | None = None, answer: AttemptAnswer | None = None,
+           before: str | None = None, after: str | None = None, reason: str | None = None,
+           now: datetime | None = None) -> GradeAudit:
+    entry = GradeAudit(
+        actor_id=actor.id, action=action.value, attempt_id=attempt.id if attempt else None,
+        learner_id=attempt.user_id if attempt else learner_id, module_id=attempt.module_id if attempt else module_id,
+        answer_id=answer.id if answer else None, before_value=before, after_value=after, reason=reason,
+        created_at=now or utcnow())
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def attempt_audit(session: Session, attempt: QuizAttempt) -> list[GradeAudit]:
+    return list(session.scalars(sa.select(GradeAudit).where(GradeAudit.attempt_id == attempt.id)
+                                .order_by(GradeAudit.created_at, GradeAudit.id)))
+
+
+def audit_log(action: str | None = None) -> sa.Select[tuple[GradeAudit]]:
+    """The whole log for the admin view, newest first."""
+    query = sa.select(GradeAudit).order_by(GradeAudit.created_at.desc(), GradeAudit.id.desc())
+    return query.where(GradeAudit.action == action) if action else query
+
+
+def open_flags(session: Session) -> list[ReviewFlag]:
+    return list(session.scalars(sa.select(ReviewFlag).where(ReviewFlag.resolved_at.is_(None))
+                                .order_by(ReviewFlag.created_at.desc())))
+
+
+# ------------------------------------------------------------------------------- queue
+
+
+def queue_query(viewer: User, *, module_id: int | None = None, region: str | None = None,
+                graded: bool = False) -> sa.Select[tuple[QuizAttempt]]:
+    """Attempts waiting for a human (oldest first), or recently graded ones (newest first)."""
+    # Cohorts do not exist yet: a cohort filter joins here once they do.
+    query = grading_scope(viewer).where(QuizAttempt.kind == AttemptKind.QUIZ.value)
+    if graded:
+        query = query.where(QuizAttempt.status == AttemptStatus.GRADED.value).order_by(
+            QuizAttempt.graded_at.desc(), QuizAttempt.id.desc())
+    else:
+        query = query.where(QuizAttempt.status == AttemptStatus.NEEDS_GRADING.value).order_by(
+            QuizAttempt.submitted_at, QuizAttempt.id)
+    if module_id:
+        query = query.where(QuizAttempt.module_id == module_id)
+    if region:
+        query = query.where(code_prefix(User.home_region_code, region))
+    return query.options(selectinload(QuizAttempt.user), selectinload(QuizAttempt.module))
+
+
+def waiting_counts(session: Session, viewer: User) -> list[tuple[Module, int]]:
+    """Attempts waiting for grading per module, inside the viewer's scope."""
+    rows = session.execute(
+        sa.select(Module, sa.func.count(QuizAttempt.id))
+        .join(QuizAttempt, QuizAttempt.module_id == Module.id).join(User, QuizAttempt.user_id == User.id)
+        .where(learner_clause(viewer), QuizAttempt.kind == AttemptKind.QUIZ.value,
+               QuizAttempt.status == AttemptStatus.NEEDS_GRADING.value)
+        .group_by(Module).order_by(Module.number))
+    return [(module, count) for module, count in rows]
+
+
+def next_waiting(session: Session, viewer: User, after: QuizAttempt) -> QuizAttempt | None:
+    """The oldest other attempt waiting for this grader ("save and next")."""
+    return session.scalar(queue_query(viewer).where(QuizAttempt.id != after.id).limit(1))
+
+
+# ------------------------------------------------------------------ grading an attempt
+
+
+def is_manual(answer: AttemptAnswer) -> bool:
+    """Graded by a person: essays."""
+    return not answer.version.is_auto_graded
+
+
+@dataclass(frozen=True)
+class AnswerGrade:
+    answer_id: int
+    score: Decimal | None  # None: not graded yet
+    comment: str | None
+
+
+def _lock_checked(session: Session, attempt: QuizAttempt, lock_version: int) -> None:
+    quiz.lock(session, attempt)
+    if attempt.lock_version != lock_version:
+        raise StaleAttempt()
+    if attempt.is_open:
+        raise GradingError(_("This attempt has not been submitted yet."), "open")
+
+
+def _settle(session: Session, attempt: QuizAttempt, scores_changed: bool, now: datetime) -> bool:
+    """Once every answer has a score, compute the result (learning's `finalize`); True when it did."""
+    if any(answer.score is None for answer in attempt.answers):
+        return False
+    if attempt.status == AttemptStatus.NEEDS_GRADING or scores_changed:
+        quiz.finalize(session, attempt, now=now)
+        return True
+    return False
+
+
+def grade_attempt(session: Session, attempt: QuizAttempt, grader: User, grades: list[AnswerGrade],
+                  comment: str | None, lock_version: int, *, now: datetime | None = None) -> bool:
+    """Save a grader's scores and comments for the essays of an attempt, and its overall comment.
+
+    Returns True when this completed the grading (or changed a final result) and the result
+    was computed. Raises StaleAttempt (writing nothing) when the form was built from an older
+    state of the attempt, GradingError on a bad score.
+    """
+    now = now or utcnow()
+    _lock_checked(session, attempt, lock_version)
+    by_id = {answer.id: answer for answer in attempt.answers}
+    for grade in grades:  # check everything before changing anything
+        answer = by_id.get(grade.answer_id)
+        if answer is None or not is_manual(answer):
+            raise GradingError(_("That answer is not one a trainer grades in this attempt."))
+        if grade.score is None and answer.score is not None:
+            raise GradingError(_("Question %(n)d: a score cannot be removed; enter 0 or more.", n=answer.position))
+        if grade.score is not None:
+            check_score(grade.score, answer.version.points)
+    scores_changed = changed = False
+    for grade in grades:
+        answer = by_id[grade.answer_id]
+        text = (grade.comment or "").strip() or None
+        if grade.score is not None and grade.score != answer.score:
+            _audit(session, grader, AuditAction.GRADE, attempt=attempt, answer=answer, before=_points(answer.score),
+                   after=_points(grade.score), now=now)
+            answer.score = _money(grade.score)
+            answer.graded_by_id, answer.graded_at = grader.id, now
+            scores_changed = changed = True
+        if text != answer.comment:
+            answer.comment = text
+            changed = True
+    overall = (comment or "").strip() or None
+    if overall != attempt.comment:
+        _audit(session, grader, AuditAction.COMMENT, attempt=attempt, before=attempt.comment, after=overall, now=now)
+        attempt.comment = overall
+        changed = True
+    if changed:
+        attempt.lock_version += 1
+    finalized = _settle(session, attempt, scores_changed, now)
+    session.flush()
+    return finalized
+
+
+def override_score(session: Session, answer: AttemptAnswer, grader: User, score: Decimal, reason: str,
+                   lock_version: int, *, now: datetime | None = None) -> None:
+    """Change an automatic score; the reason is required and goes to the audit log."""
+    now = now or utcnow()
+    attempt = answer.attempt
+    _lock_checked(session, attempt, lock_version)
+    if is_manual(answer):
+        raise GradingError(_("Essays are graded with the grading form, not overridden."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise GradingError(_("Give a reason for changing an automatic score."))
+    check_score(score, answer.version.points)
+    if answer.score is not None and _money(score) == answer.score:
+        raise GradingError(_("That is already the score of this answer."))
+    _audit(session, grader, AuditAction.OVERRIDE, attempt=attempt, answer=answer, before=_points(answer.score),
+           after=_points(score), reason=reason, now=now)
+    answer.score = _money(score)
+    answer.graded_by_id, answer.graded_at = grader.id, now
+    attempt.lock_version += 1
+    _settle(session, attempt, True, now)
+    session.flush()
+
+
+# -------------------------------------------------------------------------- regrading
+
+
+@dataclass
+class RegradeChange:
+    attempt: QuizAttempt
+    answers: list[tuple[AttemptAnswer, Decimal]]  # answer, its score against the new version
+    score_before: Decimal | None  # None while the attempt still waits for grading
+    score_after: Decimal | None
+    max_after: Decimal
+    passed_before: bool | None
+    passed_after: bool | None
+
+    @property
+    def is_changed(self) -> bool:
+        return (any(answer.score != score for answer, score in self.answers)
+                or self.max_after != self.attempt.max_score)
+
+    @property
+    def flips(self) -> bool:
+        """Passed ↔ failed."""
+        return (self.passed_before is not None and self.passed_after is not None
+                and self.passed_before != self.passed_after)
+
+
+@dataclass
+class RegradePlan:
+    question: Question
+    version: QuestionVersion
+    changes: list[RegradeChange] = field(default_factory=list)  # attempts whose result changes
+    same: list[RegradeChange] = field(default_factory=list)     # rescored, nothing changes
+    skipped: int = 0  # answers whose old version cannot be scored against the new one
+
+    @property
+    def flips(self) -> list[RegradeChange]:
+        return [change for change in self.changes if change.flips]
+
+
+def _compatible(old: QuestionVersion, new: QuestionVersion) -> bool:
+    """Responses to `old` mean the same under `new`: same type and, for choices, as many choices."""
+    if old.type != new.type or not new.is_auto_graded:
+        return False
+    return len(old.payload.get("choices", [])) == len(new.payload.get("choices", []))
+
+
+def outdated_answers(viewer: User, question: Question) -> sa.Select[tuple[AttemptAnswer]]:
+    """Answers of submitted attempts (in the viewer's scope) pinned to an older version of `question`."""
+    return (sa.select(AttemptAnswer)
+            .join(QuestionVersion, AttemptAnswer.question_version_id == QuestionVersion.id)
+            .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
+            .join(User, QuizAttempt.user_id == User.id)
+            .where(QuestionVersion.question_id == question.id,
+                   AttemptAnswer.question_version_id != question.current_version_id,
+                   QuizAttempt.status != AttemptStatus.IN_PROGRESS.value, learner_clause(viewer))
+            .order_by(AttemptAnswer.attempt_id, AttemptAnswer.position))
+
+
+def questions_to_regrade(session: Session, viewer: User, module: Module) -> list[tuple[Question, int]]:
+    """Questions of the module with submitted answers on an older version, and how many attempts."""
+    rows = session.execute(
+        sa.select(Question, sa.func.count(sa.distinct(AttemptAnswer.attempt_id)))
+        .join(QuestionVersion, QuestionVersion.question_id == Question.id)
+        .join(AttemptAnswer, AttemptAnswer.question_version_id == QuestionVersion.id)
+        .join(QuizAttempt, AttemptAnswer.attempt_id == QuizAttempt.id)
+        .join(User, QuizAttempt.user_id == User.id)
+        .where(Question.module_id == module.id, QuestionVersion.id != Question.current_version_id,
+               QuizAttempt.status != AttemptStatus.IN_PROGRESS.value, learner_clause(viewer))
+        .group_by(Question).order_by(Question.position, Question.id))
+    return [(question, count) for question, count in rows]
+
+
+def _rescore(attempt: QuizAttempt, answers: list[AttemptAnswer], version: QuestionVersion) -> RegradeChange:
+    rescored = [(answer, _money(Decimal(str(score_answer(version.payload, version.type, version.points,
+                                                         answer.response_value) or 0))))
+                for answer in answers]
+    new_scores = {answer.id: score for answer, score in rescored}
+    maximum = sum((version.points if a.id in new_scores else a.version.points for a in attempt.answers),
+                  Decimal(0))
+    graded = attempt.status == AttemptStatus.GRADED
+    total = sum((new_scores.get(a.id, a.score or Decimal(0)) for a in attempt.answers), Decimal(0))
+    passed_after = None
+    if graded and attempt.kind == AttemptKind.QUIZ:
+        passed_after = (_money(total * 100 / maximum) if maximum else Decimal(0)) >= attempt.module.pass_mark
+    return RegradeChange(attempt=attempt, answers=rescored, score_before=attempt.score if graded else None,
+                         score_after=total if graded else None, max_after=maximum,
+                         passed_before=attempt.passed if graded else None, passed_after=passed_after)
+
+
+def regrade_plan(session: Session, viewer: User, question: Question) -> RegradePlan:
+    """What a regrade against the question's current version would do, attempt by attempt."""
+    version = question.current_version
+    if version is None:
+        raise GradingError(_("This question has no version to regrade against."))
+    plan = RegradePlan(question=question, version=version)
+    by_attempt: dict[int, list[AttemptAnswer]] = {}
+    for answer in session.scalars(outdated_answers(viewer, question)):
+        if _compatible(answer.version, version):
+            by_attempt.setdefault(answer.attempt_id, []).append(answer)
+        else:
+            plan.skipped += 1
+    for answers in by_attempt.values():
+        change = _rescore(answers[0].attempt, answers, version)
+        (plan.changes if change.is_changed else plan.same).append(change)
+    plan.changes.sort(key=lambda change: (not change.flips, change.attempt.id))
+    return plan
+
+
+@dataclass(frozen=True)
+class RegradeResult:
+    changed: int
+    unchanged: int
+    flagged: int
+
+
+def apply_regrade(session: Session, viewer: User, question: Question, *,
+                  now: datetime | None = None) -> RegradeResult:
+    """Rescore every answer on an older version against the current one (and pin it to that
+    version); one audit entry per attempt whose result changed. A learner whose completed module
+    turns to failed is flagged for an admin: the completion (later: the certificate) stays."""
+    now = now or utcnow()
+    plan = regrade_plan(session, viewer, question)
+    for change in plan.same:
+        for answer, _score in change.answers:
+            answer.version = plan.version
+    flagged = 0
+    for change in plan.changes:
+        attempt = change.attempt
+        quiz.lock(session, attempt)
+        graded = attempt.status == AttemptStatus.GRADED
+        before = _points(attempt.score) if graded else None
+        old_numbers = sorted({answer.version.number for answer, _score in change.answers})
+        for answer, score in change.answers:
+            answer.version = plan.version
+            answer.auto_score = answer.score = score
+        attempt.max_score = change.max_after
+        attempt.lock_version += 1
+        if graded:
+            quiz.finalize(session, attempt, now=now)  # new score, percent, pass; tells the learner
+        reason = f"{question.key}: v{', v'.join(str(n) for n in old_numbers)} → v{plan.version.number}"
+        entry = _audit(session, viewer, AuditAction.REGRADE, attempt=attempt, before=before,
+                       after=_points(attempt.score) if graded else None, reason=reason, now=now)
+        if change.passed_before and attempt.passed is False and _flag_if_certified(session, attempt, entry, now):
+            flagged += 1
+    session.flush()
+    return RegradeResult(changed=len(plan.changes), unchanged=len(plan.same), flagged=flagged)
+
+
+def _flag_if_certified(session: Session, attempt: QuizAttempt, entry: GradeAudit, now: datetime) -> bool:
+    """Certificates do not exist yet: a recorded module completion stands for one."""
+    if session.get(ModuleCompletion, (attempt.user_id, attempt.module_id)) is None:
+        return False
+    still_passed, _score = module_passed(session, attempt.user, attempt.module)
+    if still_passed:
+        return False
+    session.add(ReviewFlag(kind=FlagKind.FAILED_AFTER_REGRADE.value, user_id=attempt.user_id,
+                           module_id=attempt.module_id, attempt_id=attempt.id, audit_id=entry.id, created_at=now))
+    return True
+
+
+# ----------------------------------------------------------------------- extra attempts
+
+
+def grant_attempt(session: Session, learner: User, module: Module, granter: User, reason: str,
+                  *, now: datetime | None = None) -> AttemptGrant:
+    """One more quiz attempt for a learner who used all of theirs."""
+    now = now or utcnow()
+    reason = (reason or "").strip()
+    if not reason:
+        raise GradingError(_("Give a reason for the extra attempt."))
+    granted = granted_attempts(session, learner, module)
+    if attempts_left(module, attempts(session, learner, module), granted):
+        raise GradingError(_("This learner still has attempts left."))
+    grant = AttemptGrant(user_id=learner.id, module_id=module.id, granted_by_id=granter.id, reason=reason,
+                         created_at=now)
+    session.add(grant)
+    allowed = module.attempts_allowed + granted
+    _audit(session, granter, AuditAction.GRANT, learner_id=learner.id, module_id=module.id,
+           before=str(allowed), after=str(allowed + 1), reason=reason, now=now)
+    return grant
