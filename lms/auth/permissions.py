@@ -85,6 +85,13 @@ def visible_users(viewer: User) -> sa.Select[tuple[User]]:
     return query.where(sa.or_(in_scope, staff_in_scope, User.id == viewer.id))
 
 
+def visible_learners(viewer: User) -> sa.Select[tuple[User]]:
+    """Facilitators in the viewer's regions: the same rule as `visible_users`, written without
+    the staff branch so the (role, home_region_code) index answers it with a range."""
+    return sa.select(User).where(User.role == Role.PENDAMPING.value,
+                                 region_clause(viewer, User.home_region_code))
+
+
 def require(rule: Rule) -> Callable[[F], F]:
     """Log-in required, then `rule(current_user)` must hold, else 403."""
 

@@ -36,6 +36,8 @@ SCOPED_ROLES = (Role.TRAINER, Role.COORDINATOR)
 
 class User(Base):
     __tablename__ = "users"
+    # Scoped lists ask "facilitators in these regions": one index answers both conditions.
+    __table_args__ = (sa.Index("ix_users_role_home_region_code", "role", "home_region_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)

@@ -18,12 +18,13 @@ from lms.auth.permissions import (
     can_view_users,
     code_prefix,
     require,
+    visible_learners,
     visible_users,
 )
 from lms.core.pagination import paginate
 from lms.users import imports, services
 from lms.users.forms import ImportForm, NewUserForm, UserForm, UserSearchForm, role_choices
-from lms.users.models import User, UserImport
+from lms.users.models import Role, User, UserImport
 from lms.users.services import UserError
 
 bp = Blueprint("users", __name__)
@@ -42,11 +43,12 @@ def _visible_user_or_404(user_id: int) -> User:
 def index() -> str:
     form = UserSearchForm(request.args)
     form.role.choices = [("", _("All roles")), *role_choices()]
-    query = visible_users(current_user)
+    learners_only = form.role.data == Role.PENDAMPING.value
+    query = visible_learners(current_user) if learners_only else visible_users(current_user)
     if form.q.data:
         term = f"%{form.q.data.strip().lower()}%"
         query = query.where(sa.or_(sa.func.lower(User.name).like(term), User.email.like(term)))
-    if form.role.data:
+    if form.role.data and not learners_only:
         query = query.where(User.role == form.role.data)
     if form.region.data:
         query = query.where(code_prefix(User.home_region_code, form.region.data.strip()))
