@@ -1,5 +1,5 @@
 """Cohort pages: list and month view, scheduling, enrolment, attendance days with QR check-in,
-microteaching, and calendars.
+microteaching and kinds. The calendar pages are in `calendar_views`, on the same blueprint.
 
 Each view loads through `cohort_scope` (outside the user's regions: 404), checks the role with
 `@require` and the object rule (403), calls a service and redirects.
@@ -8,18 +8,22 @@ Each view loads through `cohort_scope` (outside the user's regions: 404), checks
 from __future__ import annotations
 
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import segno
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import db
 from lms.auth.forms import ConfirmForm
 from lms.auth.permissions import require
-from lms.cohorts import attendance, calendars, services
+from lms.cohorts import (
+    attendance,
+    calendar_views,  # noqa: F401 - registers the calendar routes
+    services,
+)
 from lms.cohorts import enrolment as enrolling
+from lms.cohorts.blueprint import bp, cohort_or_404
 from lms.cohorts.forms import (
     RUBRIC_LABELS,
     CohortForm,
@@ -35,28 +39,16 @@ from lms.cohorts.models import ATTENDANCE_LABELS, Cohort, CohortStatus, Enrolmen
 from lms.cohorts.permissions import (
     can_check_in,
     can_edit_cohort,
-    can_have_feed,
     can_manage_types,
     can_mark_attendance,
     can_open_cohort,
     can_schedule,
     can_view_cohorts,
-    cohort_scope,
-    token_access,
 )
-
-bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
-
-
-def _cohort_or_404(cohort_id: int) -> Cohort:
-    cohort = db.session.scalar(cohort_scope(current_user).where(Cohort.id == cohort_id))
-    if cohort is None:
-        abort(404)
-    return cohort
 
 
 def _editable_or_404(cohort_id: int) -> Cohort:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     if not can_edit_cohort(current_user, cohort):
         abort(403)
     return cohort
@@ -67,16 +59,6 @@ def _enrolment_or_404(cohort: Cohort, enrolment_id: int) -> Enrolment:
     if enrolment is None or enrolment.cohort_id != cohort.id:
         abort(404)
     return enrolment
-
-
-def _host() -> str:
-    return urlsplit(current_app.config["LMS_BASE_URL"]).netloc or "fds.local"
-
-
-def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # ------------------------------------------------------------------------ list, month
@@ -194,7 +176,7 @@ def edit(cohort_id: int) -> str | Response:
 @bp.get("/<int:cohort_id>")
 @require(can_open_cohort)
 def show(cohort_id: int) -> str:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     session = db.session()
     mine = next((e for e in cohort.enrolments if e.user_id == current_user.id and e.is_active), None)
     return render_template(
@@ -304,7 +286,7 @@ def _qr_svg(url: str) -> str:
 @bp.route("/<int:cohort_id>/days/<day>", methods=["GET", "POST"])
 @require(can_view_cohorts)
 def day(cohort_id: int, day: str) -> str | Response:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     the_day = _day_or_404(cohort, day)
     session = db.session()
     can_mark = can_mark_attendance(current_user, cohort)
@@ -341,7 +323,7 @@ def day(cohort_id: int, day: str) -> str | Response:
 @bp.route("/<int:cohort_id>/checkin/<code>", methods=["GET", "POST"])
 @require(can_check_in)
 def checkin(cohort_id: int, code: str) -> str | Response:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
@@ -361,7 +343,7 @@ def checkin(cohort_id: int, code: str) -> str | Response:
 @bp.route("/<int:cohort_id>/enrolments/<int:enrolment_id>/microteaching", methods=["GET", "POST"])
 @require(can_schedule)
 def microteaching(cohort_id: int, enrolment_id: int) -> str | Response:
-    cohort = _cohort_or_404(cohort_id)
+    cohort = cohort_or_404(cohort_id)
     if not can_mark_attendance(current_user, cohort):
         abort(403)
     enrolment = _enrolment_or_404(cohort, enrolment_id)
@@ -381,53 +363,6 @@ def microteaching(cohort_id: int, enrolment_id: int) -> str | Response:
             return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/microteaching.html", cohort=cohort, enrolment=enrolment, form=form,
                            pass_mark=attendance.MICROTEACHING_PASS, rubric_max=attendance.RUBRIC_MAX)
-
-
-# -------------------------------------------------------------------------- calendars
-
-
-@bp.get("/<int:cohort_id>/calendar.ics")
-@require(can_open_cohort)
-def cohort_ics(cohort_id: int) -> Response:
-    cohort = _cohort_or_404(cohort_id)
-    return _ics(calendars.calendar_bytes([cohort], _host(), cohort.name), f"cohort-{cohort.id}.ics")
-
-
-@bp.get("/calendar")
-@require(can_have_feed)
-def feed_page() -> str:
-    feed = calendars.feed_of(db.session(), current_user)
-    url = None
-    if feed is not None:
-        token = calendars.feed_token(feed, current_app.config["SECRET_KEY"])
-        url = current_app.config["LMS_BASE_URL"] + url_for("cohorts.feed", token=token)
-    return render_template("cohorts/feed.html", url=url, form=ConfirmForm())
-
-
-@bp.post("/calendar/<any(new, revoke):action>")
-@require(can_have_feed)
-def feed_action(action: str) -> Response:
-    if ConfirmForm().validate_on_submit():
-        if action == "new":
-            calendars.new_feed(db.session(), current_user)
-            flash(_("Your calendar address is ready. Any earlier address no longer works."), "success")
-        else:
-            calendars.revoke_feed(db.session(), current_user)
-            flash(_("Your calendar address no longer works."), "success")
-    return redirect(url_for("cohorts.feed_page"))
-
-
-@bp.get("/feed/<token>.ics")
-@token_access
-def feed(token: str) -> Response:
-    session = db.session()
-    user = calendars.user_for_token(session, token, current_app.config["SECRET_KEY"])
-    if user is None:
-        abort(404)
-    body = calendars.calendar_bytes(calendars.user_cohorts(session, user), _host(), _("FDS Academy cohorts"))
-    response = _ics(body, "cohorts.ics")
-    response.headers["Cache-Control"] = "private, max-age=900"
-    return response
 
 
 # ------------------------------------------------------------------------------ kinds

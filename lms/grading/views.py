@@ -36,7 +36,7 @@ from lms.content import services as content
 from lms.content.models import Module, Question
 from lms.content.rendering import render_text
 from lms.core.pagination import paginate
-from lms.grading import services, statistics
+from lms.grading import regrade, services, statistics
 from lms.grading.forms import ACTION_LABELS, AuditFilterForm, GradeForm, GrantForm, OverrideForm, QueueFilterForm
 from lms.grading.models import GradeAudit
 from lms.grading.permissions import can_grade, can_view_grade_audit, grading_scope
@@ -230,7 +230,7 @@ def grant(attempt_id: int) -> Response:
 @require(can_grade)
 def regrade_list(slug: str) -> str:
     module = _module_or_404(slug)
-    rows = services.questions_to_regrade(db.session(), current_user, module)
+    rows = regrade.questions_to_regrade(db.session(), current_user, module)
     return render_template("grading/regrade_list.html", module=module, rows=rows)
 
 
@@ -245,7 +245,7 @@ def _question_or_404(question_id: int) -> Question:
 @require(can_grade)
 def regrade_preview(question_id: int) -> str:
     question = _question_or_404(question_id)
-    plan = services.regrade_plan(db.session(), current_user, question)
+    plan = regrade.regrade_plan(db.session(), current_user, question)
     return render_template("grading/regrade_preview.html", question=question, module=question.module, plan=plan,
                            confirm=ConfirmForm(), format_points=services.format_points)
 
@@ -256,7 +256,7 @@ def regrade_apply(question_id: int) -> Response:
     question = _question_or_404(question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    result = services.apply_regrade(db.session(), current_user, question)
+    result = regrade.apply_regrade(db.session(), current_user, question)
     flash(_("Regraded: %(changed)d attempts changed, %(same)d unchanged, %(flagged)d flagged for an admin.",
             changed=result.changed, same=result.unchanged, flagged=result.flagged), "success")
     return redirect(url_for("grading.regrade_list", slug=question.module.slug))

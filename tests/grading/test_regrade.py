@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from lms.content.grading import score_answer
 from lms.content.models import QuestionVersion
 from lms.db import utcnow
-from lms.grading import services
+from lms.grading import regrade
 from lms.grading.models import GradeAudit, ReviewFlag
 from lms.learning.models import ModuleCompletion, QuizAttempt
 from lms.users.models import User
@@ -67,7 +67,7 @@ def test_regrade_rescores_every_affected_attempt(app: Flask, client: FlaskClient
     assert "Ani" in preview and "Budi" in preview and "Dewi" in preview and "Eka" not in preview
 
     with app.test_request_context():
-        plan = services.regrade_plan(db, trainer, key.question)
+        plan = regrade.regrade_plan(db, trainer, key.question)
     assert {c.attempt.id for c in plan.changes} == {ani.id, budi.id, dewi.id}
     assert {c.attempt.id for c in plan.flips} == {ani.id, budi.id}
     assert [c.attempt.id for c in plan.same] == [citra.id]
@@ -108,7 +108,7 @@ def test_a_completed_learner_who_now_fails_is_flagged_not_revoked(app: Flask, db
     move_right_choice(db, key)
     admin = make_user(role="admin")
     with app.test_request_context():
-        result = services.apply_regrade(db, admin, key.question)
+        result = regrade.apply_regrade(db, admin, key.question)
     assert (result.changed, result.flagged) == (1, 1)
     assert attempt.passed is False
     flag = db.scalar(sa.select(ReviewFlag).where(ReviewFlag.user_id == learner.id))
@@ -125,5 +125,5 @@ def test_a_changed_question_type_is_not_regraded(app: Flask, db: Session, make_u
     key.question.current_version = fresh
     db.flush()
     with app.test_request_context():
-        plan = services.regrade_plan(db, make_user(role="admin"), key.question)
+        plan = regrade.regrade_plan(db, make_user(role="admin"), key.question)
     assert plan.skipped == 1 and not plan.changes and attempt.answers[0].question_version_id == key.id
