@@ -83,8 +83,8 @@ class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    # Cohorts do not exist yet: a cohort filter joins these once they do.
     module = SelectField(_l("Module"), choices=[], validators=[Optional()])
+    cohort = SelectField(_l("Cohort"), choices=[], validators=[Optional()])
     region = StringField(_l("Region code"), validators=[Optional(), Length(max=13)])
     status = SelectField(_l("Show"), choices=[SelectChoice("waiting", _l("Waiting for grading")),
                                                SelectChoice("graded", _l("Graded"))],

@@ -1,14 +1,13 @@
-"""Who may grade what: trainers the learners of their regions, admins everyone.
-
-Cohorts do not exist yet. When they do, a trainer will also see the learners of the cohorts
-they train: widen `grading_scope` (and `can_grade_learner`) with that condition, not the views.
-"""
+"""Who may grade what: trainers the learners of their regions and of the cohorts they run
+(a Diklat trainer from another province's training centre), admins everyone."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import object_session
 
 from lms.auth.permissions import Rule, is_admin, is_trainer, region_clause
+from lms.cohorts.models import CohortTrainer, Enrolment, EnrolmentStatus
 from lms.learning.models import QuizAttempt
 from lms.users.models import User
 
@@ -21,8 +20,22 @@ def can_grade(user: User) -> bool:
 can_view_grade_audit: Rule = is_admin
 
 
+def trained_learner_ids(trainer: User) -> sa.Select[tuple[int]]:
+    """Learners enrolled in a cohort `trainer` runs."""
+    return (sa.select(Enrolment.user_id)
+            .join(CohortTrainer, CohortTrainer.cohort_id == Enrolment.cohort_id)
+            .where(CohortTrainer.user_id == trainer.id, Enrolment.status == EnrolmentStatus.ENROLLED.value))
+
+
 def can_grade_learner(user: User, learner: User) -> bool:
-    return is_admin(user) or (is_trainer(user) and user.covers(learner.home_region_code))
+    if is_admin(user):
+        return True
+    if not is_trainer(user):
+        return False
+    if user.covers(learner.home_region_code):
+        return True
+    session = object_session(learner)
+    return session is not None and learner.id in set(session.scalars(trained_learner_ids(user)))
 
 
 def can_grade_attempt(user: User, attempt: QuizAttempt) -> bool:
@@ -35,7 +48,7 @@ def learner_clause(viewer: User) -> sa.ColumnElement[bool]:
         return sa.true()
     if not is_trainer(viewer):
         return sa.false()
-    return region_clause(viewer, User.home_region_code)
+    return sa.or_(region_clause(viewer, User.home_region_code), User.id.in_(trained_learner_ids(viewer)))
 
 
 def grading_scope(viewer: User) -> sa.Select[tuple[QuizAttempt]]:

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session, selectinload
 
-from lms.auth.permissions import code_prefix
+from lms.auth.permissions import code_prefix, is_admin
+from lms.cohorts.models import Cohort, CohortTrainer, Enrolment, EnrolmentStatus
 from lms.content.models import Module
 from lms.db import utcnow
 from lms.grading.models import AttemptGrant, AuditAction, GradeAudit, ReviewFlag
@@ -124,9 +125,8 @@ def open_flags(session: Session) -> list[ReviewFlag]:
 
 
 def queue_query(viewer: User, *, module_id: int | None = None, region: str | None = None,
-                graded: bool = False) -> sa.Select[tuple[QuizAttempt]]:
+                cohort_id: int | None = None, graded: bool = False) -> sa.Select[tuple[QuizAttempt]]:
     """Attempts waiting for a human (oldest first), or recently graded ones (newest first)."""
-    # Cohorts do not exist yet: a cohort filter joins here once they do.
     query = grading_scope(viewer).where(QuizAttempt.kind == AttemptKind.QUIZ.value)
     if graded:
         query = query.where(QuizAttempt.status == AttemptStatus.GRADED.value).order_by(
@@ -138,7 +138,18 @@ def queue_query(viewer: User, *, module_id: int | None = None, region: str | Non
         query = query.where(QuizAttempt.module_id == module_id)
     if region:
         query = query.where(code_prefix(User.home_region_code, region))
+    if cohort_id:
+        query = query.where(User.id.in_(sa.select(Enrolment.user_id).where(
+            Enrolment.cohort_id == cohort_id, Enrolment.status == EnrolmentStatus.ENROLLED.value)))
     return query.options(selectinload(QuizAttempt.user), selectinload(QuizAttempt.module))
+
+
+def cohorts_to_filter(session: Session, viewer: User) -> list[Cohort]:
+    """Cohorts offered in the queue's filter: the ones the trainer runs; for admins, all."""
+    query = sa.select(Cohort).where(Cohort.status != "cancelled").order_by(Cohort.start_date.desc()).limit(100)
+    if not is_admin(viewer):
+        query = query.where(Cohort.id.in_(sa.select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == viewer.id)))
+    return list(session.scalars(query))
 
 
 def waiting_counts(session: Session, viewer: User) -> list[tuple[Module, int]]:

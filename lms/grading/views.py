@@ -79,10 +79,13 @@ def queue() -> str:
     modules = content.active_modules(session)
     form = QueueFilterForm(request.args)
     form.module.choices = [("", _("All modules")), *((m.slug, _("Module %(n)d", n=m.number)) for m in modules)]
+    cohorts = services.cohorts_to_filter(session, current_user)
+    form.cohort.choices = [("", _("All cohorts")), *((str(c.id), c.name) for c in cohorts)]
     filters: dict = {}
     if form.validate():
         module = next((m for m in modules if m.slug == form.module.data), None)
         filters = {"module_id": module.id if module else None, "region": (form.region.data or "").strip() or None,
+                   "cohort_id": int(form.cohort.data) if form.cohort.data else None,
                    "graded": form.status.data == "graded"}
     page = paginate(session, services.queue_query(current_user, **filters), request.args.get("page", 1, type=int),
                     current_app.config["PER_PAGE"])

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
@@ -39,7 +40,7 @@ def test_pendamping_cannot_open_or_grade_an_attempt(client: FlaskClient, make_us
 def test_trainer_outside_the_learners_region_cannot_open_or_grade(
         client: FlaskClient, db: Session, make_user: Callable[..., User], login_as: Callable[..., FlaskClient],
         waiting: QuizAttempt) -> None:
-    # Cohorts do not exist yet: the region is the whole of a trainer's scope.
+    # Neither their region nor a cohort they run: the attempt does not exist for them.
     login_as(make_user(role="trainer", regions=["18"], name="Pelatih Lampung"))
     essay = next(a for a in waiting.answers if a.version.type == "essay")
     auto = next(a for a in waiting.answers if a.version.type != "essay")
@@ -110,3 +111,30 @@ def test_admin_sees_the_audit_log(client: FlaskClient, login_as: Callable[..., F
     login_as(make_user(role="admin"))
     log = client.get("/grading/audit").get_data(as_text=True)
     assert "Pelatih Jawa Tengah" in log and "Rina Pendamping" in log and "— → 8.00" in log
+
+
+def test_trainer_of_the_learners_cohort_may_grade_across_provinces(
+        app: Flask, client: FlaskClient, db: Session, make_user: Callable[..., User],
+        login_as: Callable[..., FlaskClient], waiting: QuizAttempt, learner: User) -> None:
+    """A Diklat trainer from Lampung's centre grades the Semarang learners of their cohort."""
+    from datetime import date, time
+
+    from flask_babel import force_locale
+
+    from lms.cohorts import enrolment as cohort_enrolment
+    from lms.cohorts import services as cohorts
+    from lms.cohorts.models import CohortType
+
+    lampung_trainer = make_user(role="trainer", regions=["18"], name="Pelatih Lampung")
+    admin = make_user(role="admin")
+    bimtap = db.scalar(sa.select(CohortType).where(CohortType.key == "bimtap"))
+    with app.test_request_context(), force_locale("en"):
+        cohort = cohorts.create_cohort(db, admin, cohorts.CohortData(
+            type_id=bimtap.id, name="Bimtap lintas provinsi", region_code="1871", venue="Balai", address="Jl. 1",
+            start_date=date(2027, 5, 3), end_date=None, capacity=30,
+            sessions=[cohorts.Slot(time(8), time(12), "Sesi")], trainer_ids=[lampung_trainer.id]))
+        cohort_enrolment.enrol(db, cohort, learner, admin)
+    login_as(lampung_trainer)
+    assert client.get(f"/grading/attempts/{waiting.id}").status_code == 200
+    assert "Rina Pendamping" in client.get("/grading/").get_data(as_text=True)
+    assert "Rina Pendamping" in client.get(f"/grading/?cohort={cohort.id}").get_data(as_text=True)
