@@ -5,17 +5,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import db, errors
+from lms import cli, db, errors, templating
+from lms.auth.services import load_user_from_session_id
+from lms.auth.views import bp as auth_bp
+from lms.cohorts.views import bp as cohorts_bp
 from lms.config import PROJECT_ROOT, load_config
+from lms.content.views import bp as content_bp
 from lms.core.security import add_security_headers, init_static
+from lms.core.views import bp as core_bp
 from lms.extensions import babel, compress, csrf, limiter, login_manager
+from lms.grading.views import bp as grading_bp
+from lms.home.views import bp as home_bp
 from lms.i18n import select_locale
+from lms.learning.views import bp as learning_bp
+from lms.notifications.views import bp as notifications_bp
+from lms.users.views import bp as users_bp
+from lms.version import __version__ as __version__
 
-__version__ = "0.1.0"
-
+BLUEPRINTS = (core_bp, auth_bp, home_bp, users_bp, content_bp, learning_bp, notifications_bp, grading_bp,
+              cohorts_bp)
+# Pages a user who must replace a reset password may still open.
+PASSWORD_CHANGE_ALLOWED = {"auth.change_password", "auth.logout", "static", "core.healthz", "core.set_language"}
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
@@ -39,56 +54,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_login(app)
     init_static(app, PROJECT_ROOT / "static")
     errors.init_app(app)
-    _register_blueprints(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     _register_request_hooks(app)
-
-    from lms import cli, templating
-
     cli.init_app(app)
     templating.init_app(app)
     return app
 
-
 def _init_login(app: Flask) -> None:
-    from lms.auth.services import load_user_from_session_id
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Please log in to open this page.")
     login_manager.user_loader(load_user_from_session_id)
 
-    from flask_babel import lazy_gettext as _l
-
-    login_manager.login_message = _l("Please log in to open this page.")
-
-
-def _register_blueprints(app: Flask) -> None:
-    from lms.auth.views import bp as auth_bp
-    from lms.cohorts.views import bp as cohorts_bp
-    from lms.content.views import bp as content_bp
-    from lms.core.views import bp as core_bp
-    from lms.grading.views import bp as grading_bp
-    from lms.home.views import bp as home_bp
-    from lms.learning.views import bp as learning_bp
-    from lms.notifications.views import bp as notifications_bp
-    from lms.users.views import bp as users_bp
-
-    for blueprint in (core_bp, auth_bp, home_bp, users_bp, content_bp, learning_bp, notifications_bp,
-                      grading_bp, cohorts_bp):
-        app.register_blueprint(blueprint)
-
-
 def _register_request_hooks(app: Flask) -> None:
-    from flask_login import current_user
-
     @app.before_request
     def _force_password_change() -> Response | None:
-        from flask import redirect, request, url_for
-
         if (current_user.is_authenticated and current_user.must_change_password
-                and request.endpoint not in {"auth.change_password", "auth.logout", "static",
-                                             "core.healthz", "core.set_language"}):
-            return redirect(url_for("auth.change_password"))
+                and request.endpoint not in PASSWORD_CHANGE_ALLOWED):
+            return redirect(url_for("auth.change_password"))  # type: ignore[return-value]
         return None
 
     @app.after_request

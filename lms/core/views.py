@@ -7,8 +7,9 @@ from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from lms import __version__, db
+from lms import db
 from lms.i18n import LANGUAGES, LOCALE_COOKIE
+from lms.version import __version__
 
 bp = Blueprint("core", __name__)
 
