@@ -36,17 +36,23 @@ def _open_attempt(live_server: LiveServer, email: str) -> list[tuple[int, str, o
         return [(a.position, a.version.type, a.version) for a in attempt.answers]
 
 
+def _tick(locator) -> None:  # type: ignore[no-untyped-def]
+    # Centre the input first: at 360 px the sticky Save/Submit bar can cover one near the bottom.
+    locator.evaluate("element => element.scrollIntoView({block: 'center'})")
+    locator.check()
+
+
 def _answer(browse: CheckedPage, answers: list, right: bool) -> None:
     for position, qtype, version in answers:
         response = right_response(version) if right else wrong_response(version)
         box = browse.page.locator(f'fieldset[data-position="{position}"]')
         if qtype == "single":
-            box.locator(f'input[name="q{position}"][value="{response}"]').check()
+            _tick(box.locator(f'input[name="q{position}"][value="{response}"]'))
         elif qtype == "multiple":
             for index in response:
-                box.locator(f'input[name="q{position}"][value="{index}"]').check()
+                _tick(box.locator(f'input[name="q{position}"][value="{index}"]'))
         elif qtype == "truefalse":
-            box.locator(f'input[name="q{position}"][value="{"true" if response else "false"}"]').check()
+            _tick(box.locator(f'input[name="q{position}"][value="{"true" if response else "false"}"]'))
         else:
             box.locator("input[type=text], textarea").fill(str(response))
 
