@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -119,6 +119,17 @@ def init_app(app: Flask) -> None:
         if exc is not None:
             session.rollback()
         session.remove()
+
+
+ModelT = TypeVar("ModelT")
+
+
+def get_or_404(model: type[ModelT], key: Any) -> ModelT:
+    """The row with this primary key, or a 404 answer."""
+    row = session.get(model, key)
+    if row is None:
+        abort(404)
+    return row
 
 
 def commit() -> None:

@@ -184,9 +184,7 @@ def _int(value: str | None) -> int:
 @bp.post("/answers/<int:answer_id>/override")
 @require(can_grade)
 def override(answer_id: int) -> tuple[str, int] | Response:
-    answer = db.session.get(AttemptAnswer, answer_id)
-    if answer is None:
-        abort(404)
+    answer = db.get_or_404(AttemptAnswer, answer_id)
     attempt = _attempt_or_404(answer.attempt_id)
     form = OverrideForm()
     form.points = answer.version.points
@@ -237,17 +235,10 @@ def regrade_list(slug: str) -> str:
     return render_template("grading/regrade_list.html", module=module, rows=rows)
 
 
-def _question_or_404(question_id: int) -> Question:
-    question = db.session.get(Question, question_id)
-    if question is None:
-        abort(404)
-    return question
-
-
 @bp.get("/questions/<int:question_id>/regrade")
 @require(can_grade)
 def regrade_preview(question_id: int) -> str:
-    question = _question_or_404(question_id)
+    question = db.get_or_404(Question, question_id)
     plan = regrade.regrade_plan(db.session(), current_user, question)
     return render_template("grading/regrade_preview.html", question=question, module=question.module, plan=plan,
                            confirm=ConfirmForm(), format_points=services.format_points)
@@ -256,7 +247,7 @@ def regrade_preview(question_id: int) -> str:
 @bp.post("/questions/<int:question_id>/regrade")
 @require(can_grade)
 def regrade_apply(question_id: int) -> Response:
-    question = _question_or_404(question_id)
+    question = db.get_or_404(Question, question_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     result = regrade.apply_regrade(db.session(), current_user, question)

@@ -175,17 +175,10 @@ def imports_page() -> str | Response:
     return render_template("users/imports.html", form=form, recent=recent)
 
 
-def _import_or_404(import_id: int) -> UserImport:
-    user_import = db.session.get(UserImport, import_id)
-    if user_import is None:
-        abort(404)
-    return user_import
-
-
 @bp.get("/admin/imports/<int:import_id>")
 @require(can_import_users)
 def import_preview(import_id: int) -> str:
-    user_import = _import_or_404(import_id)
+    user_import = db.get_or_404(UserImport, import_id)
     problems = list(_limited(imports.row_problems(user_import, db.session()), 500))
     links = []
     if user_import.status == "confirmed":
@@ -205,7 +198,7 @@ def _limited(items, limit: int):  # type: ignore[no-untyped-def]
 @bp.post("/admin/imports/<int:import_id>/confirm")
 @require(can_import_users)
 def import_confirm(import_id: int) -> Response:
-    user_import = _import_or_404(import_id)
+    user_import = db.get_or_404(UserImport, import_id)
     try:
         created = imports.confirm_import(db.session(), user_import, current_app.config["LMS_ACTIVATION_DAYS"])
     except imports.ImportNotAllowed as error:
@@ -218,7 +211,7 @@ def import_confirm(import_id: int) -> Response:
 @bp.post("/admin/imports/<int:import_id>/discard")
 @require(can_import_users)
 def import_discard(import_id: int) -> Response:
-    user_import = _import_or_404(import_id)
+    user_import = db.get_or_404(UserImport, import_id)
     if user_import.status == "preview":
         user_import.status = "discarded"
         flash(_("The import was discarded; nothing was written."), "info")
