@@ -132,10 +132,15 @@ def start_attempt(session: Session, user: User, module: Module, kind: str = Atte
 # ------------------------------------------------------------------------------ saving
 
 
+# Load an attempt with its answers and their question versions: every engine function reads them.
+ATTEMPT_LOAD = (selectinload(QuizAttempt.answers).selectinload(AttemptAnswer.version),)
+
+
 def lock(session: Session, attempt: QuizAttempt) -> QuizAttempt:
-    """Re-read the attempt under a row lock (PostgreSQL) before changing it."""
-    session.execute(sa.select(QuizAttempt.id).where(QuizAttempt.id == attempt.id).with_for_update())
-    session.refresh(attempt)
+    """Re-read the attempt and its answers under a row lock (PostgreSQL) before changing them,
+    so a save from another tab that committed meanwhile is seen, not overwritten."""
+    session.execute(sa.select(QuizAttempt).where(QuizAttempt.id == attempt.id).with_for_update()
+                    .options(*ATTEMPT_LOAD).execution_options(populate_existing=True))
     return attempt
 
 
@@ -212,24 +217,56 @@ def save_answer(session: Session, attempt: QuizAttempt, position: int, raw: Any,
                                                              AnswerSave.key == key))
         if receipt is not None:
             return SaveResult(applied=receipt.applied, replayed=True)
+    _check_open(session, attempt, now)
+    result = _apply(attempt, position, raw, seq, now)
+    if key:
+        answer = _answer_at(attempt, position)
+        session.add(AnswerSave(attempt_id=attempt.id, key=key[:64], position=position,
+                               seq=seq if seq is not None else answer.seq, applied=result.applied))
+    session.flush()
+    return result
+
+
+def save_answers(session: Session, attempt: QuizAttempt, responses: dict[int, Any],
+                 now: datetime | None = None) -> dict[int, QuizError]:
+    """Save a whole page of answers under one lock; returns the problems by position (the
+    valid answers are saved). Raises QuizError when the attempt is over."""
+    now = now or utcnow()
+    lock(session, attempt)
+    _check_open(session, attempt, now)
+    problems: dict[int, QuizError] = {}
+    for position, raw in responses.items():
+        try:
+            _apply(attempt, position, raw, None, now)
+        except QuizError as error:
+            problems[position] = error
+    session.flush()
+    return problems
+
+
+def _check_open(session: Session, attempt: QuizAttempt, now: datetime) -> None:
     if expire_if_overdue(session, attempt, now):
         raise QuizError(_("The time for this attempt is over; it was submitted with your saved answers."),
                         "time_up")
     if not attempt.is_open:
         raise QuizError(_("This attempt has been submitted; answers can no longer change."), "closed")
+
+
+def _answer_at(attempt: QuizAttempt, position: int) -> AttemptAnswer:
     answer = next((a for a in attempt.answers if a.position == position), None)
     if answer is None:
         raise QuizError(_("This attempt has no question %(n)d.", n=position), "no_question")
+    return answer
+
+
+def _apply(attempt: QuizAttempt, position: int, raw: Any, seq: int | None, now: datetime) -> SaveResult:
+    answer = _answer_at(attempt, position)
     response = clean_response(answer.version, raw)
     applied = seq is None or seq > answer.seq
     if applied:
         answer.response = None if response is None else json.dumps(response)
         answer.seq = seq if seq is not None else answer.seq + 1
         answer.saved_at = now
-    if key:
-        session.add(AnswerSave(attempt_id=attempt.id, key=key[:64], position=position,
-                               seq=seq if seq is not None else answer.seq, applied=applied))
-    session.flush()
     return SaveResult(applied=applied)
 
 
@@ -289,7 +326,7 @@ def expire_overdue(session: Session, now: datetime | None = None) -> int:
     overdue = session.scalars(
         sa.select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.IN_PROGRESS.value,
                                      QuizAttempt.deadline_at.is_not(None), QuizAttempt.deadline_at <= now)
-        .options(selectinload(QuizAttempt.answers))).all()
+        .options(*ATTEMPT_LOAD)).all()
     for attempt in overdue:
         submit(session, attempt, now=now, auto=True)
     return len(overdue)

@@ -34,7 +34,7 @@ def _module_or_404(slug: str) -> Module:
 
 def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
     """Another learner's attempt is 'not found': its existence is not revealed."""
-    attempt = db.session.get(QuizAttempt, attempt_id)
+    attempt = db.session.get(QuizAttempt, attempt_id, options=quiz.ATTEMPT_LOAD)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
@@ -92,19 +92,19 @@ def attempt(attempt_id: int) -> str | Response:
 def save(attempt_id: int) -> Response:
     """Save every answer on the page; with `submit`, then submit the attempt."""
     attempt = _own_attempt_or_404(attempt_id)
-    errors = 0
-    for answer in list(attempt.answers):
+    responses = {}
+    for answer in attempt.answers:
         present, raw = form_response(answer, request.form)
-        if not present:
-            continue
-        try:
-            quiz.save_answer(db.session(), attempt, answer.position, raw)
-        except quiz.QuizError as error:
-            if error.code in ("time_up", "closed"):
-                flash(error.message, "info")
-                return redirect(url_for("learning.review", attempt_id=attempt.id))
-            errors += 1
-            flash(_("Question %(n)d: %(message)s", n=answer.position, message=error.message), "error")
+        if present:
+            responses[answer.position] = raw
+    try:
+        problems = quiz.save_answers(db.session(), attempt, responses)
+    except quiz.QuizError as error:  # the time is up, or the attempt was submitted in another tab
+        flash(error.message, "info")
+        return redirect(url_for("learning.review", attempt_id=attempt.id))
+    for position, error in sorted(problems.items()):
+        flash(_("Question %(n)d: %(message)s", n=position, message=error.message), "error")
+    errors = len(problems)
     if "submit" in request.form and not errors:
         quiz.submit(db.session(), attempt)
         return redirect(url_for("learning.review", attempt_id=attempt.id))

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from lms import db
@@ -52,6 +53,7 @@ def index() -> str:
         query = query.where(User.role == form.role.data)
     if form.region.data:
         query = query.where(code_prefix(User.home_region_code, form.region.data.strip()))
+    query = query.options(selectinload(User.scopes))  # a staff row shows its regions
     page = paginate(db.session(), query.order_by(User.name, User.id), request.args.get("page", 1, type=int),
                     current_app.config["PER_PAGE"])
     return render_template("users/index.html", form=form, page=page)
