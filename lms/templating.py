@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import db
@@ -20,8 +21,6 @@ from lms.notifications import services as notification_services
 
 def _navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the current user's role."""
-    from flask_babel import gettext as _
-
     if not current_user.is_authenticated:
         return []
     items = [("home.index", _("Home")), ("content.modules", _("Modules"))]

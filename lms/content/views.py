@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from lms import db
-from lms.auth.permissions import require
+from lms.auth.permissions import is_pendamping, require
 from lms.content import services
 from lms.content.forms import TYPE_LABELS, BankFilterForm
 from lms.content.models import Lesson, Module
@@ -49,7 +49,7 @@ def module(slug: str) -> str:
     module = _module_or_404(slug)
     status = None
     quiz_attempts: list = []
-    if current_user.role == "pendamping":  # the learner's own progress beside the content
+    if is_pendamping(current_user):  # the learner's own progress beside the content
         status = progress.module_status(db.session(), current_user, module)
         quiz_attempts = attempts(db.session(), current_user, module)
     return render_template("content/module.html", module=module,
@@ -60,7 +60,7 @@ def module(slug: str) -> str:
 @bp.get("/modules/<slug>/lessons/<key>")
 @require(can_read_lessons)
 def lesson(slug: str, key: str) -> str:
-    is_learner = current_user.role == "pendamping"
+    is_learner = is_pendamping(current_user)
     if is_learner:
         db.mark_write()  # the visit is recorded ("continue where you left off")
     module = _module_or_404(slug)
